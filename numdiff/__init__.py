@@ -1,0 +1,12 @@
+"""numdiff: derivatives you can trust, and the solvers that use them.
+
+>>> import numpy as np
+>>> import numdiff as nd
+>>> round(float(nd.derivative(np.sin, 0.0)), 12)
+1.0
+"""
+from ._info import DiffInfo
+from ._version import __version__
+from .differentiate import derivative, gradient, jacobian, jvp
+
+__all__ = ["DiffInfo", "__version__", "derivative", "gradient", "jacobian", "jvp"]

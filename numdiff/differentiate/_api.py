@@ -1,0 +1,665 @@
+"""Public finite-difference functions: derivative, gradient, jacobian, jvp."""
+import numpy as np
+
+from .. import _validate as V
+from .._info import DiffInfo
+from .._workers import FunctionCall, mapper
+from . import _engine, _kernels
+from ._stencils import get_stencil
+from ._steps import step_scale
+
+__all__ = ["derivative", "gradient", "jacobian", "jvp"]
+
+_REFERENCES = """
+    References
+    ----------
+    .. [1] B. Fornberg, "Generation of finite difference formulas on
+       arbitrarily spaced grids", Math. Comp. 51 (1988), 699-706.
+    .. [2] L. F. Richardson, "The approximate arithmetical solution by finite
+       differences of physical problems", Phil. Trans. R. Soc. A 210 (1911).
+    .. [3] J. N. Lyness and C. B. Moler, "Vandermonde systems and numerical
+       differentiation", Numer. Math. 8 (1966), 458-464.
+    .. [4] P. E. Gill, W. Murray, M. A. Saunders and M. H. Wright, "Computing
+       forward-difference intervals for numerical optimization", SIAM J. Sci.
+       Stat. Comput. 4 (1983), 310-321.
+"""
+
+
+# ---------------------------------------------------------------- helpers
+def _values_at_x(y, scalar_out, name="f"):
+    """Check ``f(x)`` and return it as float64 plus its dtype for the result."""
+    arr = np.asarray(y)
+    kind = arr.dtype.kind
+    if kind == "c":
+        raise TypeError(f"{name} returned complex values; finite-difference methods "
+                        "differentiate real-valued functions (differentiate the real "
+                        "and imaginary parts separately)")
+    if kind not in "fiub":
+        raise TypeError(f"{name} must return real numbers; it returned "
+                        f"{type(y).__name__} of dtype {arr.dtype}")
+    if scalar_out and arr.size != 1:
+        raise ValueError(f"{name} must return a scalar (a float, a 0-d array or a size-1 "
+                         f"array); it returned an array of shape {arr.shape}")
+    res_dtype = arr.dtype if kind == "f" and arr.dtype.itemsize >= 4 else (
+        np.dtype(np.float32) if kind == "f" else np.dtype(np.float64))
+    if res_dtype.itemsize > 8:
+        res_dtype = np.dtype(np.float64)
+    return arr.astype(np.float64).reshape(-1), arr.shape, res_dtype
+
+
+class _Setup:
+    """Validated common options of every entry point."""
+
+    __slots__ = ("f", "x", "method", "order", "step", "adaptive", "bounds", "args",
+                 "kwargs", "full_output")
+
+    def __init__(self, f, x, method, order, step, adaptive, bounds, args, kwargs,
+                 full_output):
+        self.f = V.check_callable(f, "f")
+        self.method = V.check_method(method)
+        self.order = V.check_order(order, self.method)
+        self.adaptive = V.check_bool(adaptive, "adaptive")
+        self.full_output = V.check_bool(full_output, "full_output")
+        self.x = V.as_point(x, "x")
+        self.args, self.kwargs = V.check_args(args, kwargs)
+        self.step = V.check_step(step, self.x)
+        self.bounds = V.check_bounds(bounds, self.x)
+
+    def call(self, pt):
+        return self.f(pt, *self.args, **self.kwargs)
+
+
+def _eps(x_dtype, res_dtype):
+    return max(np.finfo(x_dtype).eps, np.finfo(res_dtype).eps)
+
+
+def _info(s, res, n_elems_shape, out_error, nfev, value_shape, failed_msg):
+    err = np.asarray(out_error).reshape(value_shape)
+    success = bool(np.all(np.isfinite(err))) if s.full_output else not res.failed.any()
+    if res.failed.any():
+        message = failed_msg
+    elif not success:
+        message = "some error estimates are not finite"
+    else:
+        message = "derivative computed"
+    step = res.step.reshape(n_elems_shape)
+    kinds = res.kind.astype(str).reshape(n_elems_shape)
+    if value_shape == ():
+        err = err[()]
+    if n_elems_shape == ():
+        step = step[()]
+        kinds = str(kinds[()])
+    return DiffInfo(error=err, nfev=nfev, step=step, method=s.method, order=s.order,
+                    success=success, message=message, stencil=kinds)
+
+
+def _bounds_flat(s):
+    if s.bounds is None:
+        return None
+    return s.bounds[0].reshape(-1), s.bounds[1].reshape(-1)
+
+
+def _finish(value, res_dtype):
+    value = np.asarray(value)
+    out = value.astype(res_dtype, copy=False)
+    return out[()] if out.ndim == 0 else out
+
+
+# ------------------------------------------------------------- sweepers
+def _coord_sweeper(s, x, f0, scalar_point, scalar_out, out_shape):
+    """Serial sweep over coordinates, in the compiled loop."""
+    m = f0.shape[0]
+
+    def sweeper(idx, st, H, want_s):
+        J, nc = H.shape
+        D = np.empty((J, nc, m))
+        S = np.empty((J, nc, m)) if want_s else None
+        nfev = _kernels.sweep(s.f, s.args, s.kwargs, x, idx.astype(np.intp), H,
+                              st.nonzero_offsets, st.nonzero_weights, st.w0, f0,
+                              st.n, scalar_point, scalar_out, out_shape, D, S)
+        return D, S, nfev
+    return sweeper
+
+
+def _points(x, idx, st, H):
+    """All stencil points of a sweep, in (coordinate, level, offset) order."""
+    flat = x.reshape(-1)
+    pts = []
+    for i, ci in enumerate(idx):
+        for j in range(H.shape[0]):
+            for c in st.nonzero_offsets:
+                p = flat.copy()
+                p[ci] = flat[ci] + c * H[j, i]
+                pts.append(p.reshape(x.shape))
+    return pts
+
+
+def _accumulate(Y, idx, st, H, f0, want_s):
+    """Difference quotients from values ``Y`` of shape ``(points, m)``."""
+    J, nc = H.shape
+    K = st.nonzero_offsets.size
+    Y = Y.reshape(nc, J, K, -1).transpose(1, 0, 2, 3)          # (J, nc, K, m)
+    w = st.nonzero_weights[None, None, :, None]
+    D = (Y * w).sum(axis=2) + st.w0 * f0[None, None, :]
+    S = None
+    if want_s:
+        S = np.abs(Y * w).sum(axis=2) + abs(st.w0) * np.abs(f0)[None, None, :]
+    D /= (H ** st.n)[:, :, None]
+    return D, S
+
+
+def _check_batch(Y, npts, scalar_out, out_shape, vectorized):
+    Y = np.asarray(Y)
+    if Y.dtype.kind not in "fiub":
+        raise TypeError(f"f must return real numbers; it returned dtype {Y.dtype}")
+    if vectorized:
+        want = (npts,) if scalar_out else tuple(out_shape) + (npts,)
+        if scalar_out and Y.shape in ((1, npts),):
+            Y = Y.reshape(npts)
+        if Y.shape != want:
+            raise ValueError(
+                f"with vectorized=True, f must return shape {want} for a batch of "
+                f"{npts} points (points along the last axis); it returned {Y.shape}")
+        Y = np.moveaxis(Y, -1, 0) if not scalar_out else Y
+    return np.asarray(Y, dtype=np.float64).reshape(npts, -1)
+
+
+def _batch_sweeper(s, x, f0, scalar_out, out_shape, vectorized, mapfn):
+    """Sweep evaluating all points at once: one vectorized call or one map."""
+    call = FunctionCall(s.f, s.args, s.kwargs)
+
+    def sweeper(idx, st, H, want_s):
+        pts = _points(x, idx, st, H)
+        if vectorized:
+            Y = call(np.stack(pts, axis=-1))
+        else:
+            Y = mapfn(call, pts)
+            Y = [_values_at_x(y, scalar_out)[0] for y in Y]
+            for y in Y:
+                if not scalar_out and y.size != f0.size:
+                    raise ValueError(f"f returned {y.size} values at a perturbed point "
+                                     f"but shape {out_shape} at x")
+            Y = np.array(Y)
+        Y = _check_batch(Y, len(pts), scalar_out, out_shape, vectorized)
+        D, S = _accumulate(Y, idx, st, H, f0, want_s)
+        return D, S, len(pts)
+    return sweeper
+
+
+def _run_coordinates(s, scalar_out, vectorized, workers):
+    """Gradient/Jacobian driver. Returns (value (N, m), info pieces)."""
+    x = s.x
+    vectorized = V.check_bool(vectorized, "vectorized")
+    with mapper(workers) as mapfn:
+        if vectorized:
+            Y0 = s.call(x[..., None])
+            Y0 = np.asarray(Y0)
+            if Y0.ndim == 0 or Y0.shape[-1] != 1:
+                raise ValueError("with vectorized=True, f must return shape (k,) (or M + "
+                                 "(k,)) for a batch of k points along the last axis; for "
+                                 f"k = 1 it returned shape {Y0.shape}")
+            y0 = Y0[..., 0]
+        else:
+            y0 = s.call(x.copy())
+        f0, out_shape, res_dtype = _values_at_x(y0, scalar_out)
+        if scalar_out:
+            out_shape = ()
+        eps_f = _eps(x.dtype, res_dtype)
+        if vectorized or mapfn is not None:
+            sweeper = _batch_sweeper(s, x, f0, scalar_out, out_shape, vectorized, mapfn)
+        else:
+            sweeper = _coord_sweeper(s, x, f0, False, scalar_out, out_shape)
+        xc = x.reshape(-1).astype(np.float64)
+        step = None if s.step is None else s.step.reshape(-1)
+        res = _engine.run(sweeper, xc, step, kind=s.method, n=1, order=s.order,
+                          adaptive=s.adaptive, want_error=s.full_output,
+                          bounds=_bounds_flat(s), eps_f=eps_f, dtype=x.dtype,
+                          f0_finite=np.isfinite(f0))
+    res.nfev += 1
+    return res, out_shape, res_dtype
+
+
+# ------------------------------------------------------------- public API
+def derivative(f, x, *, n=1, method="central", order=2, step=None, adaptive=False,
+               bounds=None, args=(), kwargs=None, full_output=False):
+    """Derivative of order ``n`` of a scalar function, elementwise.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x, *args, **kwargs)``, a scalar-to-scalar function. When ``x`` is
+        an array, ``f`` is applied to whole arrays elementwise (as numpy ufuncs
+        are) and must return an array of ``x``'s shape.
+    x : float or array_like
+        Point(s) of differentiation. Integers and lists become float64;
+        float32 stays float32.
+    n : int, optional
+        Derivative order, 1 to 8.
+    method : {"central", "forward", "backward", "3-point", "2-point"}, optional
+        Finite-difference stencil.
+    order : int, optional
+        Accuracy order ``p`` of the stencil: truncation error ``O(h**p)``.
+        Even for ``"central"``.
+    step : float or array_like, optional
+        Absolute step; ``None`` for the default rule (see
+        :doc:`/user_guide/steps`). With ``adaptive=True`` it is the centre of
+        the step sequence.
+    adaptive : bool, optional
+        Richardson extrapolation over a geometric sequence of steps, keeping
+        the estimate with the smallest estimated error.
+    bounds : tuple (lb, ub), optional
+        No point outside ``[lb, ub]`` is evaluated: near a bound the stencil
+        becomes one-sided (and shorter when it must).
+    args, kwargs : tuple, dict, optional
+        Extra arguments of ``f``.
+    full_output : bool, optional
+        Also return a :class:`DiffInfo` with an error estimate per element.
+
+    Returns
+    -------
+    d : float or ndarray
+        ``f^(n)(x)``, with ``x``'s shape; dtype is ``f``'s result type.
+    info : DiffInfo
+        Only with ``full_output=True``.
+
+    Raises
+    ------
+    TypeError
+        ``f`` not callable, ``x`` not real, ``f`` returning non-numbers.
+    ValueError
+        Unknown ``method``, ``order`` or ``n`` out of range, non-finite or
+        empty ``x``, bad ``step`` or ``bounds``, ``x`` outside ``bounds``,
+        ``f`` returning the wrong shape.
+
+    See Also
+    --------
+    gradient, jacobian, jvp
+
+    Notes
+    -----
+    The stencil weights come from Fornberg's algorithm [1]_. Without
+    ``adaptive`` one stencil is evaluated at the default step ``h = h_opt *
+    max(|x|, 1)``, with ``h_opt`` balancing truncation and rounding for the
+    working precision [4]_; ``full_output`` then adds one stencil at ``2h`` to
+    estimate the truncation error. With ``adaptive=True`` ten steps in ratio
+    2 are combined by Richardson extrapolation [2]_, [3]_ and the entry with
+    the smallest estimated error (truncation from neighbouring entries, times
+    a safety factor, plus a rounding bound) is returned.
+
+    Non-finite values of ``f`` at a stencil point make numdiff retry that
+    element with one-sided and smaller stencils; what still fails is ``nan``,
+    reported in ``info`` and warned about once.
+    {references}
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import numdiff as nd
+    >>> float(nd.derivative(np.sin, 1e4) - np.cos(1e4)) < 1e-8
+    True
+    >>> nd.derivative(np.log, [1e-3, 1.0, 10.0])
+    array([1.e+03, 1.e+00, 1.e-01])
+    >>> d, info = nd.derivative(np.exp, 0.5, n=2, adaptive=True, full_output=True)
+    >>> bool(abs(d - np.exp(0.5)) <= info.error < 1e-9)
+    True
+    """
+    s = _Setup(f, x, method, order, step, adaptive, bounds, args, kwargs, full_output)
+    n = V.check_int(n, "n", 1, 8)
+    x = s.x
+    xc = x.reshape(-1).astype(np.float64)
+    step = None if s.step is None else s.step.reshape(-1)
+    scalar = x.ndim == 0
+    if scalar:
+        pt0 = np.float32(x[()]) if x.dtype == np.float32 else float(x[()])
+        f0, _, res_dtype = _values_at_x(s.call(pt0), True)
+        sweeper = _coord_sweeper(s, x, f0, True, True, ())
+    else:
+        y0 = np.asarray(s.call(x.copy()))
+        try:
+            y0 = np.broadcast_to(y0, x.shape)
+        except ValueError:
+            raise ValueError(f"f must be elementwise: for x of shape {x.shape} it must "
+                             f"return that shape; it returned {y0.shape}") from None
+        f0, _, res_dtype = _values_at_x(y0, False)
+        sweeper = _elementwise_sweeper(s, x, f0)
+        f0 = f0.reshape(-1)
+    eps_f = _eps(x.dtype, res_dtype)
+    res = _engine.run(sweeper, xc, step, kind=s.method, n=n, order=s.order,
+                      adaptive=s.adaptive, want_error=s.full_output,
+                      bounds=_bounds_flat(s), eps_f=eps_f, dtype=x.dtype,
+                      f0_finite=np.ones(1, bool) if scalar else np.ones(1, bool))
+    if not scalar:
+        bad0 = ~np.isfinite(f0)
+        res.value[bad0] = np.nan
+        res.error[bad0] = np.nan
+    res.nfev += 1
+    _engine.warn_failed(res)
+    value = res.value[:, 0].reshape(x.shape)
+    out = _finish(value, res_dtype)
+    if not s.full_output:
+        return out
+    info = _info(s, res, x.shape, res.error[:, 0], res.nfev, x.shape,
+                 f"{int(res.failed.sum())} element(s) could not be computed: f was not "
+                 "finite at their stencil points")
+    return out, info
+
+
+def _elementwise_sweeper(s, x, f0):
+    """Vectorised sweep: all elements are perturbed in one call per point."""
+    flat0 = x.reshape(-1)
+
+    def sweeper(idx, st, H, want_s):
+        J, nc = H.shape
+        D = np.empty((J, nc, 1))
+        S = np.empty((J, nc, 1)) if want_s else None
+        base = f0[idx]
+        nfev = 0
+        for j in range(J):
+            acc = st.w0 * base
+            sabs = abs(st.w0) * np.abs(base)
+            for c, w in zip(st.nonzero_offsets, st.nonzero_weights):
+                p = flat0.copy()
+                p[idx] = (flat0[idx] + c * H[j]).astype(x.dtype)
+                y = np.asarray(s.call(p.reshape(x.shape)))
+                nfev += 1
+                if y.dtype.kind not in "fiub":
+                    raise TypeError(f"f must return real numbers; it returned dtype {y.dtype}")
+                try:
+                    y = np.broadcast_to(y, x.shape).reshape(-1)[idx].astype(np.float64)
+                except ValueError:
+                    raise ValueError(f"f must be elementwise: for x of shape {x.shape} "
+                                     f"it must return that shape; it returned {y.shape}") from None
+                acc = acc + w * y
+                if want_s:
+                    sabs = sabs + np.abs(w * y)
+            D[j, :, 0] = acc / H[j] ** st.n
+            if want_s:
+                S[j, :, 0] = sabs
+        return D, S, nfev
+    return sweeper
+
+
+def gradient(f, x, *, method="central", order=2, step=None, adaptive=False, bounds=None,
+             args=(), kwargs=None, full_output=False, vectorized=False, workers=None):
+    """Gradient of a scalar function of an array.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x, *args, **kwargs)`` returning a scalar (a float, a 0-d array
+        or a size-1 array).
+    x : array_like
+        Point of any shape; integer and list input become float64.
+    method, order, step, adaptive, bounds, args, kwargs, full_output
+        As in :func:`derivative`; ``step`` is per variable.
+    vectorized : bool, optional
+        ``f`` accepts a batch of shape ``x.shape + (k,)`` (one point per
+        last-axis slice) and returns shape ``(k,)``; all perturbed points of
+        a sweep are then evaluated in one call.
+    workers : int or map-like callable, optional
+        ``None``/``1`` serial; ``k > 1`` or ``-1`` a process pool that
+        numdiff creates and closes; or a callable ``workers(func, points)``
+        such as ``concurrent.futures.Executor.map``, called once per sweep
+        with the list of points.
+
+    Returns
+    -------
+    g : ndarray
+        Shape ``x.shape``.
+    info : DiffInfo
+        Only with ``full_output=True``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`derivative`; also when ``f`` does not return a scalar.
+
+    See Also
+    --------
+    derivative, jacobian
+
+    Notes
+    -----
+    Central differences cost ``2 n + 1`` evaluations (``n = x.size``),
+    forward and backward ``n + 1``; ``full_output`` doubles the stencil
+    evaluations to estimate the error and ``adaptive=True`` uses ten steps
+    per variable. The loop that builds the points and calls ``f`` is
+    compiled; each call gets a fresh array.
+    {references}
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import numdiff as nd
+    >>> def rosen(x):
+    ...     return np.sum(100.0 * (x[1:] - x[:-1]**2)**2 + (1 - x[:-1])**2)
+    >>> g = nd.gradient(rosen, [1.0, 2.0, 3.0])
+    >>> np.allclose(g, [-400.0, -798.0, 200.0], rtol=1e-8)
+    True
+    """
+    s = _Setup(f, x, method, order, step, adaptive, bounds, args, kwargs, full_output)
+    res, _, res_dtype = _run_coordinates(s, True, vectorized, workers)
+    _engine.warn_failed(res, "variable")
+    out = _finish(res.value[:, 0].reshape(s.x.shape), res_dtype)
+    if not s.full_output:
+        return out
+    info = _info(s, res, s.x.shape, res.error[:, 0], res.nfev, s.x.shape,
+                 f"{int(res.failed.sum())} component(s) could not be computed: f was "
+                 "not finite at their stencil points")
+    return out, info
+
+
+def jacobian(f, x, *, method="central", order=2, step=None, adaptive=False, bounds=None,
+             args=(), kwargs=None, full_output=False, vectorized=False, workers=None,
+             sparsity=None):
+    """Jacobian of a vector function.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x, *args, **kwargs)`` returning an array of shape ``M`` (the same
+        at every point).
+    x : array_like
+        Point of any shape.
+    method, order, step, adaptive, bounds, args, kwargs, full_output, vectorized, workers
+        As in :func:`gradient`; with ``vectorized=True`` ``f`` returns
+        ``M + (k,)`` for a batch of ``k`` points.
+    sparsity : None
+        Reserved for sparse Jacobians (column grouping); only ``None`` is
+        accepted in this version.
+
+    Returns
+    -------
+    J : ndarray
+        Shape ``M + x.shape``: ``(m, n)`` for 1-D output and input, ``(n,)``
+        for scalar output.
+    info : DiffInfo
+        Only with ``full_output=True``; ``error`` has ``J``'s shape.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`derivative`; also when ``f`` changes its output shape.
+
+    See Also
+    --------
+    gradient, jvp
+
+    Notes
+    -----
+    Variables are perturbed one at a time; central differences cost
+    ``2 n + 1`` evaluations.
+    {references}
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import numdiff as nd
+    >>> J = nd.jacobian(lambda x: np.array([x[0] * x[1], np.sin(x[0])]), [1.0, 2.0])
+    >>> np.allclose(J, [[2.0, 1.0], [np.cos(1.0), 0.0]], rtol=1e-9, atol=1e-12)
+    True
+    """
+    if sparsity is not None:
+        raise ValueError("sparsity must be None in this version of numdiff "
+                         "(sparse Jacobians are not implemented yet)")
+    s = _Setup(f, x, method, order, step, adaptive, bounds, args, kwargs, full_output)
+    res, out_shape, res_dtype = _run_coordinates(s, False, vectorized, workers)
+    _engine.warn_failed(res, "variable")
+    shape = tuple(out_shape) + s.x.shape
+    out = _finish(res.value.T.reshape(shape), res_dtype)
+    if not s.full_output:
+        return out
+    info = _info(s, res, s.x.shape, res.error.T, res.nfev, shape,
+                 f"{int(res.failed.sum())} column(s) could not be computed: f was not "
+                 "finite at their stencil points")
+    return out, info
+
+
+def jvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds=None,
+        args=(), kwargs=None, full_output=False, vectorized=False, workers=None):
+    """Jacobian-vector product ``J(x) @ v`` (a directional derivative).
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x, *args, **kwargs)`` returning a scalar or an array of shape
+        ``M``.
+    x : array_like
+        Point of any shape.
+    v : array_like
+        Direction, same shape as ``x``.
+    step : float, optional
+        Step along ``v`` (in units of ``t`` in ``f(x + t v)``); ``None`` for
+        the default rule, which keeps every component of ``t v`` within the
+        default step of that variable.
+    method, order, adaptive, bounds, args, kwargs, full_output
+        As in :func:`derivative`.
+    vectorized, workers
+        Accepted for signature compatibility with :func:`gradient`; a
+        directional derivative needs only a handful of evaluations, which are
+        made serially.
+
+    Returns
+    -------
+    jv : float or ndarray
+        Shape ``M`` (a scalar for scalar ``f``).
+    info : DiffInfo
+        Only with ``full_output=True``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As for :func:`derivative`; also when ``v`` does not have ``x``'s
+        shape or is not finite.
+
+    Notes
+    -----
+    The directional derivative ``d/dt f(x + t v)`` at ``t = 0`` costs as
+    many evaluations as a scalar derivative, whatever ``x.size``.
+    {references}
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import numdiff as nd
+    >>> f = lambda x: np.array([x[0] ** 2, x[0] * x[1]])
+    >>> np.allclose(nd.jvp(f, [1.0, 2.0], [1.0, 0.0]), [2.0, 2.0])
+    True
+    """
+    s_step = step
+    if step is not None and np.ndim(step) != 0:
+        raise ValueError("step must be a positive float for jvp (the step along v)")
+    s = _Setup(f, x, method, order, None, adaptive, bounds, args, kwargs, full_output)
+    V.check_bool(vectorized, "vectorized")
+    try:
+        vv = np.asarray(v, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError("v must be an array of real numbers with x's shape") from None
+    if vv.shape != s.x.shape:
+        raise ValueError(f"v must have x's shape {s.x.shape}; got shape {vv.shape}")
+    if not np.all(np.isfinite(vv)):
+        raise ValueError("v must be finite")
+    x = s.x
+    y0 = s.call(x.copy())
+    f0, out_shape, res_dtype = _values_at_x(y0, False)
+    vmax = np.max(np.abs(vv))
+    if vmax == 0:
+        out = _finish(np.zeros(out_shape), res_dtype)
+        if not s.full_output:
+            return out
+        info = DiffInfo(error=_finish(np.zeros(out_shape), np.float64), nfev=1, step=0.0,
+                        method=s.method, order=s.order, success=True,
+                        message="v is zero: the product is zero", stencil=s.method)
+        return out, info
+    eps_f = _eps(x.dtype, res_dtype)
+    nz = vv != 0
+    # Scale of t: t * v_i stays within the scale of every variable it moves.
+    t_scale = np.min(step_scale(x.astype(np.float64)[nz]) / np.abs(vv[nz]))
+    st0 = get_stencil(s.method, 1, s.order)
+    if s_step is not None:
+        t_step = V.check_step(s_step, np.zeros(()))
+        base = np.atleast_1d(t_step)
+    elif s.adaptive:
+        base = None
+    else:
+        base = np.array([st0.optimal_step(eps_f) * t_scale])
+    t_bounds = None
+    if s.bounds is not None:
+        lb, ub = (b.astype(np.float64) for b in s.bounds)
+        xd = x.astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            up = np.where(vv > 0, (ub - xd) / vv, np.where(vv < 0, (lb - xd) / vv, np.inf))
+            dn = np.where(vv > 0, (xd - lb) / vv, np.where(vv < 0, (xd - ub) / vv, np.inf))
+        tlo, thi = -np.min(dn), np.min(up)
+        if not thi > tlo:
+            raise ValueError("bounds: x is at a corner of the box where v points out of it "
+                             "in both directions; no step along v stays inside")
+        t_bounds = (np.array([tlo]), np.array([thi]))
+
+    def sweeper(idx, st, H, want_s):
+        J = H.shape[0]
+        m = f0.size
+        D = np.empty((J, 1, m))
+        S = np.empty((J, 1, m)) if want_s else None
+        nfev = 0
+        for j in range(J):
+            acc = st.w0 * f0
+            sabs = np.abs(st.w0 * f0)
+            for c, w in zip(st.nonzero_offsets, st.nonzero_weights):
+                p = (x + (c * H[j, 0]) * vv).astype(x.dtype)
+                y, shp, _ = _values_at_x(s.call(p), False)
+                nfev += 1
+                if shp != out_shape:
+                    raise ValueError(f"f returned shape {shp} at a perturbed point but "
+                                     f"{out_shape} at x")
+                acc = acc + w * y
+                sabs = sabs + np.abs(w * y)
+            D[j, 0] = acc / H[j, 0] ** st.n
+            if want_s:
+                S[j, 0] = sabs
+        return D, S, nfev
+
+    if base is None:
+        # adaptive default: the sequence around the optimal extrapolated step
+        from ._steps import adaptive_steps
+        H = adaptive_steps(np.zeros(1), st0, eps_f)[:, 0] * t_scale
+        base = np.array([H[4]])
+        res = _engine.run(sweeper, np.zeros(1), base, kind=s.method, n=1, order=s.order,
+                          adaptive=True, want_error=s.full_output, bounds=t_bounds,
+                          eps_f=eps_f, dtype=np.dtype(np.float64),
+                          f0_finite=np.isfinite(f0))
+    else:
+        res = _engine.run(sweeper, np.zeros(1), base, kind=s.method, n=1, order=s.order,
+                          adaptive=s.adaptive, want_error=s.full_output, bounds=t_bounds,
+                          eps_f=eps_f, dtype=np.dtype(np.float64),
+                          f0_finite=np.isfinite(f0))
+    res.nfev += 1
+    _engine.warn_failed(res, "direction")
+    out = _finish(res.value[0].reshape(out_shape), res_dtype)
+    if not s.full_output:
+        return out
+    info = _info(s, res, (), res.error[0], res.nfev, tuple(out_shape),
+                 "the directional derivative could not be computed: f was not finite "
+                 "at the stencil points")
+    return out, info
+
+
+for _fn in (derivative, gradient, jacobian, jvp):
+    _fn.__doc__ = _fn.__doc__.replace("{references}", _REFERENCES)
+del _fn

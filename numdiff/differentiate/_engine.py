@@ -1,0 +1,233 @@
+"""The finite-difference engine: plan the stencils, sweep, extrapolate, retry.
+
+The engine works on ``N`` independent "coordinates" (the variables of a
+gradient or Jacobian, the elements of an elementwise derivative, or the
+single step parameter of a directional derivative). A *sweeper* evaluates
+``f`` on the stencil points of a subset of them and returns difference
+quotients; the engine decides which stencil and which steps each
+coordinate gets (bounds), runs the Richardson selection, and retries
+coordinates whose values were not finite with one-sided and smaller
+stencils.
+"""
+import warnings
+
+import numpy as np
+
+from . import _kernels
+from ._stencils import get_stencil
+from ._steps import (ADAPTIVE_EXTRAP, ADAPTIVE_RATIO, adaptive_steps,
+                     default_steps)
+
+__all__ = ["EngineResult", "run"]
+
+#: Multiplier of the estimated truncation error (Richardson differences are
+#: asymptotically sharp; the factor guards against chance agreement).
+SAFETY = 4.0
+KINDS = ("central", "forward", "backward")
+
+
+class EngineResult:
+    __slots__ = ("value", "error", "step", "kind", "nfev", "failed")
+
+    def __init__(self, value, error, step, kind, nfev, failed):
+        self.value = value      # (N, m)
+        self.error = error      # (N, m)
+        self.step = step        # (N,)
+        self.kind = kind        # (N,) of str
+        self.nfev = nfev
+        self.failed = failed    # (N,) bool
+
+
+def _actual(xc, H, dtype):
+    """Steps that are exactly representable as differences from ``xc``.
+
+    ``(xc + h) - xc`` in the working dtype, so the perturbation that ``f``
+    sees is the one the difference quotient divides by.
+    """
+    xd = xc.astype(dtype)
+    Ha = ((xd + H.astype(dtype)) - xd).astype(np.float64)
+    # A step that vanished in rounding (huge |x|) gets the smallest
+    # representable perturbation instead of a division by zero.
+    tiny = np.spacing(np.abs(xd)).astype(np.float64) * 2
+    return np.where(Ha > 0, Ha, np.maximum(tiny, np.finfo(dtype).tiny))
+
+
+def _fit_bounds(xc, Htop, kind, n, order, lb, ub):
+    """Per coordinate: the stencil kind and a factor (<= 1) on its steps."""
+    N = xc.shape[0]
+    kinds = np.full(N, kind, dtype=object)
+    factor = np.ones(N)
+    if lb is None:
+        return kinds, factor
+    st = {k: get_stencil(k, n, order) for k in KINDS}
+    room_up = ub - xc
+    room_dn = xc - lb
+    if kind == "central":
+        r = st["central"].reach
+        ok = (room_up >= r * Htop) & (room_dn >= r * Htop)
+    elif kind == "forward":
+        ok = room_up >= st["forward"].reach * Htop
+    else:
+        ok = room_dn >= st["backward"].reach * Htop
+    bad = np.flatnonzero(~ok)
+    for i in bad:
+        r1 = st["forward"].reach
+        if room_up[i] >= r1 * Htop[i]:
+            kinds[i] = "forward"
+        elif room_dn[i] >= r1 * Htop[i]:
+            kinds[i] = "backward"
+        else:
+            # Neither side has room for the full step: shrink it on the
+            # roomier side. The 1 - 2**-20 keeps rounding inside the box.
+            up = room_up[i] >= room_dn[i]
+            kinds[i] = "forward" if up else "backward"
+            room = room_up[i] if up else room_dn[i]
+            factor[i] = room / (r1 * Htop[i]) * (1 - 2.0 ** -20)
+    return kinds, factor
+
+
+def _extrapolate(D, S, H, stencil, eps_f, J, adaptive):
+    """Best estimate and error per (coordinate, output) from sweep results."""
+    Jn, nc, m = D.shape
+    if J == 1:
+        return D[0], np.full((nc, m), np.nan), np.zeros((nc, m), dtype=np.intc)
+    hn = H ** stencil.n                                  # (J, nc)
+    dD = eps_f * S / hn[:, :, None]
+    D2 = np.ascontiguousarray(D.reshape(Jn, nc * m))
+    dD2 = np.ascontiguousarray(dD.reshape(Jn, nc * m))
+    kmax = ADAPTIVE_EXTRAP if adaptive else 0
+    est, err, jb, _ = _kernels.richardson(
+        D2, dD2, ADAPTIVE_RATIO if adaptive else 2.0, stencil.order,
+        stencil.exponent_step, kmax, SAFETY, np.finfo(np.float64).eps)
+    return est.reshape(nc, m), err.reshape(nc, m), jb.reshape(nc, m)
+
+
+def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
+        eps_f, dtype, f0_finite):
+    """Differentiate ``N`` coordinates; see the module docstring.
+
+    Parameters
+    ----------
+    sweeper : callable
+        ``sweeper(idx, stencil, H, want_s) -> (D, S, nfev)`` with ``H`` of
+        shape ``(J, len(idx))``; ``D``/``S`` of shape ``(J, len(idx), m)``.
+    xc : ndarray (N,)
+        Coordinate values (for representable steps and bounds).
+    base_step : ndarray (N,) or None
+        User step (absolute); ``None`` for the default rule.
+    f0_finite : ndarray (m,) of bool
+        Outputs whose value at ``x`` is finite; only those are required to
+        be finite at the stencil points.
+    """
+    N = xc.shape[0]
+    stencil0 = get_stencil(kind, n, order)
+    if adaptive:
+        if base_step is None:
+            H0 = adaptive_steps(xc, stencil0, eps_f)
+        else:
+            mid = 2.0 ** -(np.arange(10) - 4.0)
+            H0 = mid[:, None] * base_step[None, :]
+    elif base_step is None:
+        h = default_steps(xc, stencil0, eps_f)
+        H0 = np.stack([2 * h, h]) if want_error else h[None, :]
+    else:
+        H0 = np.stack([2 * base_step, base_step]) if want_error else base_step[None, :]
+    J = H0.shape[0]
+    lb, ub = bounds if bounds is not None else (None, None)
+    kinds, factor = _fit_bounds(xc, H0[0], kind, n, order, lb, ub)
+    H0 = H0 * factor[None, :]
+
+    value = None
+    nfev = 0
+    step_used = np.empty(N)
+
+    def solve(idx, knd, H):
+        nonlocal nfev
+        st = get_stencil(knd, n, order)
+        Ha = np.ascontiguousarray(_actual(xc[idx], H, dtype))
+        D, S, ne = sweeper(idx, st, Ha, J > 1)
+        nfev += ne
+        est, err, jb = _extrapolate(D, S, Ha, st, eps_f, J, adaptive)
+        steps = np.take_along_axis(Ha, jb[:, :1].T.astype(np.intp), axis=0)[0]
+        return est, err, steps
+
+    for knd in KINDS:
+        idx = np.flatnonzero(kinds == knd)
+        if idx.size == 0:
+            continue
+        est, err, steps = solve(idx, knd, H0[:, idx])
+        if value is None:
+            m = est.shape[1]
+            value = np.empty((N, m))
+            error = np.empty((N, m))
+        value[idx] = est
+        error[idx] = err
+        step_used[idx] = steps
+
+    def bad_rows():
+        v = value[:, f0_finite]
+        e = error[:, f0_finite]
+        ok = np.isfinite(v).all(axis=1)
+        if J > 1:
+            ok &= np.isfinite(e).all(axis=1)
+        return np.flatnonzero(~ok)
+
+    failed_idx = bad_rows()
+    if failed_idx.size:
+        # Non-finite values at some stencil point: try the other stencils at
+        # the same step, then all stencils at smaller steps (the contract's
+        # non-finite policy). Candidates that would leave the bounds are
+        # skipped.
+        for shrink in (1.0, 1 / 16, 1 / 256):
+            for knd in KINDS:
+                if failed_idx.size == 0:
+                    break
+                cand = failed_idx
+                if shrink == 1.0:
+                    cand = cand[kinds[cand] != knd]
+                if cand.size == 0:
+                    continue
+                H = H0[:, cand] * shrink
+                if lb is not None:
+                    reach = get_stencil(knd, n, order).reach
+                    top = H[0]
+                    room_up = ub[cand] - xc[cand]
+                    room_dn = xc[cand] - lb[cand]
+                    fits = np.ones(cand.size, bool)
+                    if knd in ("central", "forward"):
+                        fits &= room_up >= reach * top
+                    if knd in ("central", "backward"):
+                        fits &= room_dn >= reach * top
+                    cand, H = cand[fits], H[:, fits]
+                    if cand.size == 0:
+                        continue
+                est, err, steps = solve(cand, knd, H)
+                good = np.isfinite(est[:, f0_finite]).all(axis=1)
+                if J > 1:
+                    good &= np.isfinite(err[:, f0_finite]).all(axis=1)
+                g = cand[good]
+                value[g] = est[good]
+                error[g] = err[good]
+                step_used[g] = steps[good]
+                kinds[g] = knd
+                failed_idx = np.setdiff1d(failed_idx, g, assume_unique=True)
+    failed = np.zeros(N, bool)
+    failed[failed_idx] = True
+    if failed_idx.size:
+        value[failed_idx] = np.nan
+        error[failed_idx] = np.nan
+    # Outputs that are not finite at x itself have no derivative.
+    if not f0_finite.all():
+        value[:, ~f0_finite] = np.nan
+        error[:, ~f0_finite] = np.nan
+    return EngineResult(value, error, step_used, kinds, nfev, failed)
+
+
+def warn_failed(res, what="element"):
+    """Warn once when some elements could not be computed."""
+    k = int(res.failed.sum())
+    if k:
+        warnings.warn(
+            f"numdiff: f was not finite at every stencil point for {k} {what}(s) "
+            f"of {res.failed.size}, even with one-sided and smaller steps; those "
+            "derivatives are nan (see info.message)", RuntimeWarning, stacklevel=3)

@@ -1,0 +1,235 @@
+# cython: language_level=3
+"""Compiled inner loops of the finite-difference engine.
+
+Design
+------
+* ``sweep`` is the loop that calls the user's function at every perturbed
+  point of a coordinate-wise stencil (gradients, Jacobians, scalar
+  derivatives).  It is exposed to Python because its caller (the engine in
+  ``_engine.py``) plans the sweep; everything inside one sweep -- building the
+  point, calling ``f``, checking and converting its value, accumulating the
+  difference quotient and the rounding sum -- happens here without
+  Python-level loops.  Each point is a fresh copy of ``x`` (``f`` may keep a
+  reference to its argument), made with ``PyArray_NewCopy`` and written
+  through the data pointer.
+* ``richardson`` builds the Richardson table for every element and returns
+  the entry with the smallest estimated error.  It is a ``nogil`` loop over
+  elements calling the ``cdef`` helper ``_richardson_one``.
+* Everything else (validation, step rules, bounds, retries) is Python.
+"""
+import numpy as np
+cimport numpy as cnp
+from libc.math cimport fabs, pow, isfinite, INFINITY, NAN
+from cpython.float cimport PyFloat_Check, PyFloat_AS_DOUBLE
+
+cnp.import_array()
+
+cdef enum:
+    MAX_LEVELS = 64
+    MAX_EXTRAP = 8
+
+
+cdef str _describe(object y):
+    return f"{type(y).__name__} {getattr(y, 'dtype', '')} with shape {getattr(y, 'shape', ())}".replace("  ", " ")
+
+
+cdef int _load_values(object y, double* out, Py_ssize_t m, tuple out_shape,
+                      bint scalar_out) except -1:
+    """Convert ``f``'s return value into ``m`` doubles, checking its shape."""
+    cdef object arr
+    cdef cnp.ndarray carr
+    cdef Py_ssize_t t
+    cdef double* src
+    if scalar_out and PyFloat_Check(y):
+        out[0] = PyFloat_AS_DOUBLE(y)
+        return 0
+    arr = np.asarray(y)
+    if arr.dtype.kind not in "fiub":
+        if arr.dtype.kind == "c":
+            raise TypeError(
+                "f returned complex values; finite-difference methods differentiate "
+                "real-valued functions: differentiate the real and imaginary parts "
+                "separately")
+        raise TypeError(f"f must return real numbers; it returned {_describe(y)}")
+    if scalar_out:
+        if arr.size != 1:
+            raise ValueError(
+                f"f must return a scalar (a float, a 0-d array or a size-1 array); "
+                f"it returned an array of shape {arr.shape}")
+    elif arr.shape != out_shape:
+        raise ValueError(
+            f"f returned an array of shape {arr.shape} at a perturbed point but "
+            f"shape {out_shape} at x; f must return the same shape everywhere")
+    carr = np.ascontiguousarray(arr, dtype=np.float64)
+    src = <double*> cnp.PyArray_DATA(carr)
+    for t in range(m):
+        out[t] = src[t]
+    return 0
+
+
+def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
+          const Py_ssize_t[::1] coords, const double[:, ::1] steps,
+          const double[::1] offsets, const double[::1] weights,
+          double w0, const double[::1] f0, int nderiv, bint scalar_point,
+          bint scalar_out, tuple out_shape,
+          double[:, :, ::1] D, double[:, :, ::1] S):
+    """Evaluate ``f`` at every stencil point of every coordinate in ``coords``.
+
+    ``x`` is C-contiguous float32 or float64 in the user's shape. For level
+    ``j`` and coordinate ``coords[i]`` the point is ``x + offsets[k] *
+    steps[j, i] * e_coords[i]``; on return ``D[j, i, :]`` holds the
+    difference quotient ``(w0 f0 + sum_k weights[k] f_k) / h**nderiv`` and,
+    when ``S`` is not ``None``, ``S[j, i, :]`` holds ``|w0||f0| + sum_k
+    |weights[k]||f_k|`` (the scale of the rounding error). Returns the number
+    of evaluations.
+    """
+    cdef Py_ssize_t J = steps.shape[0], nc = coords.shape[0]
+    cdef Py_ssize_t K = offsets.shape[0], m = f0.shape[0]
+    cdef Py_ssize_t j, i, k, t, ci
+    cdef int nfev = 0
+    cdef bint is32 = x.dtype == np.float32
+    cdef bint want_s = S is not None
+    cdef double h, val, hn, w
+    cdef double[::1] buf = np.empty(m, dtype=np.float64)
+    cdef double* xd
+    cdef float* xf
+    cdef cnp.ndarray xp
+    cdef object y, pt
+    cdef object float32 = np.float32
+    cdef bint has_kw = bool(kwargs)
+    if is32:
+        xf = <float*> cnp.PyArray_DATA(x)
+    else:
+        xd = <double*> cnp.PyArray_DATA(x)
+    for i in range(nc):
+        ci = coords[i]
+        for j in range(J):
+            h = steps[j, i]
+            for t in range(m):
+                D[j, i, t] = w0 * f0[t]
+            if want_s:
+                for t in range(m):
+                    S[j, i, t] = fabs(w0 * f0[t])
+            for k in range(K):
+                if is32:
+                    val = <double> (<float> (xf[ci] + offsets[k] * h))
+                else:
+                    val = xd[ci] + offsets[k] * h
+                if scalar_point:
+                    pt = float32(val) if is32 else val
+                else:
+                    xp = cnp.PyArray_NewCopy(x, cnp.NPY_CORDER)
+                    if is32:
+                        (<float*> cnp.PyArray_DATA(xp))[ci] = <float> val
+                    else:
+                        (<double*> cnp.PyArray_DATA(xp))[ci] = val
+                    pt = xp
+                if has_kw:
+                    y = func(pt, *args, **kwargs)
+                elif args:
+                    y = func(pt, *args)
+                else:
+                    y = func(pt)
+                nfev += 1
+                _load_values(y, &buf[0], m, out_shape, scalar_out)
+                w = weights[k]
+                for t in range(m):
+                    D[j, i, t] += w * buf[t]
+                if want_s:
+                    for t in range(m):
+                        S[j, i, t] += fabs(w * buf[t])
+            hn = pow(h, nderiv)
+            for t in range(m):
+                D[j, i, t] /= hn
+    return nfev
+
+
+cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
+                          Py_ssize_t stride, double ratio, int e0, int es,
+                          int kmax, double safety, double ulp,
+                          double* est, double* err, int* jbest,
+                          int* kbest) noexcept nogil:
+    """Richardson table for one element; keep the entry with least error.
+
+    ``d[j*stride]`` is the difference quotient at step ``h_j = h_0 ratio**-j``
+    and ``dd[j*stride]`` a bound on its rounding error. Column ``k`` of the
+    table has leading error ``O(h**(e0 + k*es))``. The truncation error of
+    entry ``(j, k)`` is estimated from its coarser neighbour in the same column
+    (and from the finer one when it exists, taking the larger), multiplied by
+    ``safety``; the propagated rounding bound and one unit in the last place
+    of the value are added. See Richardson (1911) and Lyness & Moler (1966).
+    """
+    cdef double R[MAX_LEVELS][MAX_EXTRAP + 1]
+    cdef double dR[MAX_LEVELS][MAX_EXTRAP + 1]
+    cdef double a, ak, t, t2, e, best = INFINITY
+    cdef Py_ssize_t j, k
+    cdef int kk
+    est[0] = NAN
+    err[0] = INFINITY
+    jbest[0] = -1
+    kbest[0] = -1
+    if J > MAX_LEVELS:
+        J = MAX_LEVELS
+    if kmax > MAX_EXTRAP:
+        kmax = MAX_EXTRAP
+    for j in range(J):
+        R[j][0] = d[j * stride]
+        dR[j][0] = dd[j * stride]
+    for k in range(1, kmax + 1):
+        a = 1.0 / (pow(ratio, e0 + (k - 1) * es) - 1.0)
+        for j in range(k, J):
+            R[j][k] = R[j][k - 1] + (R[j][k - 1] - R[j - 1][k - 1]) * a
+            dR[j][k] = dR[j][k - 1] * (1.0 + a) + dR[j - 1][k - 1] * a
+    if J == 1:
+        if isfinite(R[0][0]):
+            est[0] = R[0][0]
+            err[0] = NAN
+            jbest[0] = 0
+            kbest[0] = 0
+        return
+    for k in range(0, kmax + 1):
+        ak = 1.0 / (pow(ratio, e0 + k * es) - 1.0)
+        for j in range(k + 1, J):
+            if not (isfinite(R[j][k]) and isfinite(R[j - 1][k])):
+                continue
+            t = fabs(R[j][k] - R[j - 1][k]) * ak
+            if j + 1 < J and isfinite(R[j + 1][k]):
+                t2 = fabs(R[j + 1][k] - R[j][k]) * ak * pow(ratio, e0 + k * es)
+                if t2 > t:
+                    t = t2
+            e = safety * t + dR[j][k] + ulp * fabs(R[j][k])
+            if e < best:
+                best = e
+                est[0] = R[j][k]
+                err[0] = e
+                jbest[0] = <int> j
+                kbest[0] = <int> k
+
+
+def richardson(const double[:, ::1] D, const double[:, ::1] dD, double ratio,
+               int e0, int es, int kmax, double safety, double ulp):
+    """Best Richardson estimate and its error for every column of ``D``.
+
+    ``D`` and ``dD`` have shape ``(J, N)``: level ``j`` is the difference
+    quotient at step ``h_0 ratio**-j`` and its rounding bound. Returns
+    ``(estimate, error, level, column)`` arrays of length ``N``; elements with
+    no finite entry get ``nan`` and ``inf``.
+    """
+    cdef Py_ssize_t J = D.shape[0], N = D.shape[1], i
+    if J > MAX_LEVELS:
+        raise ValueError(f"at most {MAX_LEVELS} step levels are supported")
+    est_a = np.empty(N)
+    err_a = np.empty(N)
+    jb_a = np.empty(N, dtype=np.intc)
+    kb_a = np.empty(N, dtype=np.intc)
+    cdef double[::1] est = est_a
+    cdef double[::1] err = err_a
+    cdef int[::1] jb = jb_a
+    cdef int[::1] kb = kb_a
+    if N == 0:
+        return est_a, err_a, jb_a, kb_a
+    with nogil:
+        for i in range(N):
+            _richardson_one(&D[0, i], &dD[0, i], J, N, ratio, e0, es, kmax,
+                            safety, ulp, &est[i], &err[i], &jb[i], &kb[i])
+    return est_a, err_a, jb_a, kb_a
