@@ -110,14 +110,17 @@ def _coord_sweeper(s, x, f0, scalar_point, scalar_out, out_shape):
     """Serial sweep over coordinates, in the compiled loop."""
     m = f0.shape[0]
 
-    def sweeper(idx, st, H, want_s):
+    def sweeper(idx, st, H, want_s, want_q=False):
         J, nc = H.shape
         D = np.empty((J, nc, m))
         S = np.empty((J, nc, m)) if want_s else None
+        Q = np.empty((J, nc, m)) if want_q else None
         nfev = _kernels.sweep(s.f, s.args, s.kwargs, x, idx.astype(np.intp), H,
                               st.nonzero_offsets, st.nonzero_weights, st.w0, f0,
-                              st.n, scalar_point, scalar_out, out_shape, D, S)
-        return D, S, nfev
+                              st.n, scalar_point, scalar_out, out_shape, D, S,
+                              st.curvature_weights if want_q else None,
+                              st.curvature_w0, Q)
+        return D, S, Q, nfev
     return sweeper
 
 
@@ -134,18 +137,21 @@ def _points(x, idx, st, H):
     return pts
 
 
-def _accumulate(Y, idx, st, H, f0, want_s):
+def _accumulate(Y, idx, st, H, f0, want_s, want_q):
     """Difference quotients from values ``Y`` of shape ``(points, m)``."""
     J, nc = H.shape
     K = st.nonzero_offsets.size
     Y = Y.reshape(nc, J, K, -1).transpose(1, 0, 2, 3)          # (J, nc, K, m)
     w = st.nonzero_weights[None, None, :, None]
     D = (Y * w).sum(axis=2) + st.w0 * f0[None, None, :]
-    S = None
+    S = Q = None
     if want_s:
         S = np.abs(Y * w).sum(axis=2) + abs(st.w0) * np.abs(f0)[None, None, :]
+    if want_q:
+        q = st.curvature_weights[None, None, :, None]
+        Q = (Y * q).sum(axis=2) + st.curvature_w0 * f0[None, None, :]
     D /= (H ** st.n)[:, :, None]
-    return D, S
+    return D, S, Q
 
 
 def _check_batch(Y, npts, scalar_out, out_shape, vectorized):
@@ -168,7 +174,7 @@ def _batch_sweeper(s, x, f0, scalar_out, out_shape, vectorized, mapfn):
     """Sweep evaluating all points at once: one vectorized call or one map."""
     call = FunctionCall(s.f, s.args, s.kwargs)
 
-    def sweeper(idx, st, H, want_s):
+    def sweeper(idx, st, H, want_s, want_q=False):
         pts = _points(x, idx, st, H)
         if vectorized:
             Y = call(np.stack(pts, axis=-1))
@@ -181,8 +187,8 @@ def _batch_sweeper(s, x, f0, scalar_out, out_shape, vectorized, mapfn):
                                      f"but shape {out_shape} at x")
             Y = np.array(Y)
         Y = _check_batch(Y, len(pts), scalar_out, out_shape, vectorized)
-        D, S = _accumulate(Y, idx, st, H, f0, want_s)
-        return D, S, len(pts)
+        D, S, Q = _accumulate(Y, idx, st, H, f0, want_s, want_q)
+        return D, S, Q, len(pts)
     return sweeper
 
 
@@ -347,16 +353,19 @@ def _elementwise_sweeper(s, x, f0):
     """Vectorised sweep: all elements are perturbed in one call per point."""
     flat0 = x.reshape(-1)
 
-    def sweeper(idx, st, H, want_s):
+    def sweeper(idx, st, H, want_s, want_q=False):
         J, nc = H.shape
         D = np.empty((J, nc, 1))
         S = np.empty((J, nc, 1)) if want_s else None
+        Q = np.empty((J, nc, 1)) if want_q else None
         base = f0[idx]
         nfev = 0
         for j in range(J):
             acc = st.w0 * base
             sabs = abs(st.w0) * np.abs(base)
-            for c, w in zip(st.nonzero_offsets, st.nonzero_weights):
+            qacc = st.curvature_w0 * base
+            qw = st.curvature_weights if want_q else np.zeros(st.nonzero_offsets.size)
+            for c, w, qk in zip(st.nonzero_offsets, st.nonzero_weights, qw):
                 p = flat0.copy()
                 p[idx] = (flat0[idx] + c * H[j]).astype(x.dtype)
                 y = np.asarray(s.call(p.reshape(x.shape)))
@@ -369,12 +378,15 @@ def _elementwise_sweeper(s, x, f0):
                     raise ValueError(f"f must be elementwise: for x of shape {x.shape} "
                                      f"it must return that shape; it returned {y.shape}") from None
                 acc = acc + w * y
+                qacc = qacc + qk * y
                 if want_s:
                     sabs = sabs + np.abs(w * y)
             D[j, :, 0] = acc / H[j] ** st.n
             if want_s:
                 S[j, :, 0] = sabs
-        return D, S, nfev
+            if want_q:
+                Q[j, :, 0] = qacc
+        return D, S, Q, nfev
     return sweeper
 
 
@@ -612,16 +624,19 @@ def jvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
                              "in both directions; no step along v stays inside")
         t_bounds = (np.array([tlo]), np.array([thi]))
 
-    def sweeper(idx, st, H, want_s):
+    def sweeper(idx, st, H, want_s, want_q=False):
         J = H.shape[0]
         m = f0.size
         D = np.empty((J, 1, m))
         S = np.empty((J, 1, m)) if want_s else None
+        Q = np.empty((J, 1, m)) if want_q else None
         nfev = 0
+        qw = st.curvature_weights if want_q else np.zeros(st.nonzero_offsets.size)
         for j in range(J):
             acc = st.w0 * f0
             sabs = np.abs(st.w0 * f0)
-            for c, w in zip(st.nonzero_offsets, st.nonzero_weights):
+            qacc = st.curvature_w0 * f0
+            for c, w, qk in zip(st.nonzero_offsets, st.nonzero_weights, qw):
                 p = (x + (c * H[j, 0]) * vv).astype(x.dtype)
                 y, shp, _ = _values_at_x(s.call(p), False)
                 nfev += 1
@@ -630,10 +645,13 @@ def jvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
                                      f"{out_shape} at x")
                 acc = acc + w * y
                 sabs = sabs + np.abs(w * y)
+                qacc = qacc + qk * y
             D[j, 0] = acc / H[j, 0] ** st.n
             if want_s:
                 S[j, 0] = sabs
-        return D, S, nfev
+            if want_q:
+                Q[j, 0] = qacc
+        return D, S, Q, nfev
 
     if base is None:
         # adaptive default: the sequence around the optimal extrapolated step

@@ -10,6 +10,7 @@ coordinates whose values were not finite with one-sided and smaller
 stencils.
 """
 import warnings
+from math import comb
 
 import numpy as np
 
@@ -121,9 +122,18 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
     """
     N = xc.shape[0]
     stencil0 = get_stencil(kind, n, order)
+    pilot_nfev = 0
     if adaptive:
         if base_step is None:
             H0 = adaptive_steps(xc, stencil0, eps_f)
+            if stencil0.curvature_weights is not None and bounds is None:
+                # Pilot: the curvature check of the fixed-step rule tells the
+                # scale of f along each coordinate; centre the sequence there.
+                h = default_steps(xc, stencil0, eps_f)
+                _, _, h_ref, pilot_nfev = refine_step(
+                    sweeper, np.arange(N), stencil0, xc, h.copy(), eps_f, dtype)
+                sigma = np.where(np.isfinite(h_ref) & (h_ref > 0), h_ref / h, 1.0)
+                H0 = H0 * sigma[None, :]
         else:
             mid = 2.0 ** -(np.arange(10) - 4.0)
             H0 = mid[:, None] * base_step[None, :]
@@ -138,24 +148,47 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
     H0 = H0 * factor[None, :]
 
     value = None
-    nfev = 0
+    nfev = pilot_nfev
     step_used = np.empty(N)
 
     def solve(idx, knd, H):
         nonlocal nfev
         st = get_stencil(knd, n, order)
         Ha = np.ascontiguousarray(_actual(xc[idx], H, dtype))
-        D, S, ne = sweeper(idx, st, Ha, J > 1)
+        D, S, _, ne = sweeper(idx, st, Ha, J > 1)
         nfev += ne
         est, err, jb = _extrapolate(D, S, Ha, st, eps_f, J, adaptive)
         steps = np.take_along_axis(Ha, jb[:, :1].T.astype(np.intp), axis=0)[0]
         return est, err, steps
 
+    def solve_refined(idx, knd, h):
+        nonlocal nfev
+        st = get_stencil(knd, n, order)
+        room = None
+        if lb is not None:
+            room = (ub[idx] - xc[idx], xc[idx] - lb[idx])
+        D, S, h, ne = refine_step(sweeper, idx, st, xc[idx], h, eps_f, dtype, room)
+        nfev += ne
+        if J == 1:
+            return D, np.full(D.shape, np.nan), h
+        H2 = np.ascontiguousarray(_actual(xc[idx], 2 * h[None, :], dtype))
+        D2, S2, _, ne = sweeper(idx, st, H2, True)
+        nfev += ne
+        Hs = np.concatenate([H2, h[None, :]])
+        est, err, _ = _extrapolate(np.concatenate([D2, D[None]]),
+                                   np.concatenate([S2, S[None]]), Hs, st, eps_f, 2, False)
+        return est, err, h
+
+    refine = (base_step is None and not adaptive
+              and get_stencil(kind, n, order).curvature_weights is not None)
     for knd in KINDS:
         idx = np.flatnonzero(kinds == knd)
         if idx.size == 0:
             continue
-        est, err, steps = solve(idx, knd, H0[:, idx])
+        if refine and np.all(factor[idx] == 1.0):
+            est, err, steps = solve_refined(idx, knd, H0[-1, idx])
+        else:
+            est, err, steps = solve(idx, knd, H0[:, idx])
         if value is None:
             m = est.shape[1]
             value = np.empty((N, m))
@@ -221,6 +254,112 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         value[:, ~f0_finite] = np.nan
         error[:, ~f0_finite] = np.nan
     return EngineResult(value, error, step_used, kinds, nfev, failed)
+
+
+#: Ratio of the probes of the curvature check, and their maximum number.
+PROBE_RATIO = 8.0
+MAX_PROBES = 6
+
+
+def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None):
+    """Default-step check: shrink or grow the step where the values demand it.
+
+    The stencil values give, besides the derivative ``D = f^(n)``, a
+    neighbouring derivative from the same points, hence the ratio ``rho = h
+    |f^(n+1)| / |f^(n)|``. For functions whose derivatives grow like powers
+    of that ratio (logarithms, powers and exponentials near their
+    singularities) the relative truncation error is about ``|C| rho**p``,
+    and the relative rounding error is about ``eps S / (h**n |D|)``.
+
+    * Where truncation dominates far above the optimum, or the value is not
+      finite (a domain edge inside the stencil), the step is divided by 8
+      while successive quotients differ by more than their rounding and the
+      differences fall as ``8**-p`` (the truncation regime); the last
+      quotient before that pattern breaks is kept.
+    * Where rounding dominates and the curvature is negligible, the step is
+      multiplied by 8 while the larger step agrees with the smaller one.
+
+    This is the accept/reject idea of Gill, Murray, Saunders & Wright (1983)
+    applied to the values the stencil computes anyway: coordinates that are
+    not flagged cost no extra evaluation.
+
+    Returns ``(D, S, h, nfev)`` with ``D``/``S`` of shape ``(nc, m)``.
+    """
+    p, n = st.order, st.n
+    R = PROBE_RATIO
+    Ha = _actual(xc, h[None, :], dtype)
+    D, S, Q, nfev = sweeper(idx, st, np.ascontiguousarray(Ha), True, True)
+    h = Ha[0]
+    D, S, Q = D[0], S[0], Q[0]
+    a = st.curvature_order
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        dn = np.max(np.abs(D), axis=1)
+        da = np.max(np.abs(Q), axis=1) / h ** a
+        rho = h * (da / dn if a > n else dn / da)
+        rho = np.where(np.isnan(rho), np.inf, rho)
+        # comb(n+p, p): derivatives of log and powers grow factorially
+        trunc = abs(st.error_constant) * rho ** p * comb(n + p, p)
+        rnd = eps_f * np.max(S, axis=1) / (h ** n * dn)
+    opt = eps_f ** (p / (p + float(n)))
+    bad = ~np.isfinite(D).all(axis=1)
+    down = np.flatnonzero(bad | ((trunc > 10 * opt) & (trunc > rnd)))
+    up = np.flatnonzero(~bad & (rnd > 100 * opt) & (trunc < 1e-3 * rnd) & np.isfinite(rnd))
+    reach = st.reach
+
+    def noise(Sx, hx):
+        return 4.0 * eps_f * np.max(Sx, axis=1) / hx ** n
+
+    # shrink
+    active = down
+    prev = np.full(xc.shape[0], np.inf)
+    for _ in range(MAX_PROBES):
+        if active.size == 0:
+            break
+        Hn = _actual(xc[active], h[active][None, :] / R, dtype)
+        Dn, Sn, _, ne = sweeper(idx[active], st, np.ascontiguousarray(Hn), True)
+        nfev += ne
+        Dn, Sn, hn = Dn[0], Sn[0], Hn[0]
+        old_bad = ~np.isfinite(D[active]).all(axis=1)
+        new_ok = np.isfinite(Dn).all(axis=1)
+        with np.errstate(invalid="ignore"):
+            diff = np.max(np.abs(Dn - D[active]), axis=1)
+            truncating = diff > noise(S[active], h[active]) + noise(Sn, hn)
+            falling = diff * R ** p / 8.0 <= prev[active]
+        moved = (old_bad & new_ok) | (~old_bad & new_ok & truncating & falling)
+        still_bad = old_bad & ~new_ok
+        a_m = active[moved]
+        D[a_m], S[a_m], h[a_m] = Dn[moved], Sn[moved], hn[moved]
+        prev[a_m] = np.where(old_bad[moved], np.inf, diff[moved])
+        a_b = active[still_bad]
+        h[a_b] = hn[still_bad]
+        active = active[moved | still_bad]
+    # grow
+    active = up
+    for _ in range(MAX_PROBES):
+        if active.size == 0:
+            break
+        hn = h[active] * R
+        cap = np.full(active.size, 0.1)
+        if room is not None:
+            up_room, dn_room = (r[active] for r in room)
+            side = {"central": np.minimum(up_room, dn_room), "forward": up_room,
+                    "backward": dn_room}[st.kind]
+            cap = np.minimum(cap, side / reach)
+        ok = hn <= cap
+        active, hn = active[ok], hn[ok]
+        if active.size == 0:
+            break
+        Hn = _actual(xc[active], hn[None, :], dtype)
+        Dn, Sn, _, ne = sweeper(idx[active], st, np.ascontiguousarray(Hn), True)
+        nfev += ne
+        Dn, Sn, hn = Dn[0], Sn[0], Hn[0]
+        with np.errstate(invalid="ignore"):
+            diff = np.max(np.abs(Dn - D[active]), axis=1)
+            moved = np.isfinite(Dn).all(axis=1) & (diff <= noise(S[active], h[active]))
+        a_m = active[moved]
+        D[a_m], S[a_m], h[a_m] = Dn[moved], Sn[moved], hn[moved]
+        active = a_m
+    return D, S, h, nfev
 
 
 def warn_failed(res, what="element"):

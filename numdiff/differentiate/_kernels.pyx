@@ -72,7 +72,9 @@ def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
           const double[::1] offsets, const double[::1] weights,
           double w0, const double[::1] f0, int nderiv, bint scalar_point,
           bint scalar_out, tuple out_shape,
-          double[:, :, ::1] D, double[:, :, ::1] S):
+          double[:, :, ::1] D, double[:, :, ::1] S,
+          const double[::1] qweights=None, double q0=0.0,
+          double[:, :, ::1] Q=None):
     """Evaluate ``f`` at every stencil point of every coordinate in ``coords``.
 
     ``x`` is C-contiguous float32 or float64 in the user's shape. For level
@@ -80,8 +82,10 @@ def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
     steps[j, i] * e_coords[i]``; on return ``D[j, i, :]`` holds the
     difference quotient ``(w0 f0 + sum_k weights[k] f_k) / h**nderiv`` and,
     when ``S`` is not ``None``, ``S[j, i, :]`` holds ``|w0||f0| + sum_k
-    |weights[k]||f_k|`` (the scale of the rounding error). Returns the number
-    of evaluations.
+    |weights[k]||f_k|`` (the scale of the rounding error). When ``Q`` is given,
+    ``Q[j, i, :]`` holds ``q0 f0 + sum_k qweights[k] f_k`` (a second
+    combination of the same values, used to estimate curvature). Returns the
+    number of evaluations.
     """
     cdef Py_ssize_t J = steps.shape[0], nc = coords.shape[0]
     cdef Py_ssize_t K = offsets.shape[0], m = f0.shape[0]
@@ -89,6 +93,7 @@ def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
     cdef int nfev = 0
     cdef bint is32 = x.dtype == np.float32
     cdef bint want_s = S is not None
+    cdef bint want_q = Q is not None
     cdef double h, val, hn, w
     cdef double[::1] buf = np.empty(m, dtype=np.float64)
     cdef double* xd
@@ -110,6 +115,9 @@ def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
             if want_s:
                 for t in range(m):
                     S[j, i, t] = fabs(w0 * f0[t])
+            if want_q:
+                for t in range(m):
+                    Q[j, i, t] = q0 * f0[t]
             for k in range(K):
                 if is32:
                     val = <double> (<float> (xf[ci] + offsets[k] * h))
@@ -138,6 +146,9 @@ def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
                 if want_s:
                     for t in range(m):
                         S[j, i, t] += fabs(w * buf[t])
+                if want_q:
+                    for t in range(m):
+                        Q[j, i, t] += qweights[k] * buf[t]
             hn = pow(h, nderiv)
             for t in range(m):
                 D[j, i, t] /= hn

@@ -87,7 +87,8 @@ class Stencil:
 
     __slots__ = ("kind", "n", "order", "offsets", "weights", "w0",
                  "exponent_step", "error_constant", "abs_weight_sum", "reach",
-                 "nonzero_offsets", "nonzero_weights")
+                 "nonzero_offsets", "nonzero_weights", "curvature_weights",
+                 "curvature_w0", "curvature_order")
 
     def __init__(self, kind, n, order):
         self.kind = kind
@@ -117,6 +118,19 @@ class Stencil:
         self.nonzero_offsets = np.array([float(ck) for ck, _ in nz])
         self.nonzero_weights = np.array([float(wk) for _, wk in nz])
         self.reach = max(abs(c) for c in pts)
+        # Weights of a neighbouring derivative (order n+1 for n == 1, n-1
+        # otherwise) on the same points: the curvature check of the default
+        # step rule gets the ratio of successive derivatives for free from
+        # the values already computed.
+        self.curvature_weights = None
+        self.curvature_w0 = 0.0
+        self.curvature_order = None
+        a = n + 1 if n == 1 else n - 1
+        if a < len(pts):
+            q = dict(zip(pts, fornberg_weights(pts, a)))
+            self.curvature_order = a
+            self.curvature_weights = np.array([float(q[int(c)]) for c in self.nonzero_offsets])
+            self.curvature_w0 = float(q.get(0, 0))
 
     def optimal_step(self, eps):
         """Step minimising ``eps*W/h**n + |C| h**p`` for a unit-scale ``f``.

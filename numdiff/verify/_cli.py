@@ -1,0 +1,46 @@
+"""Command line of ``python -m numdiff verify``."""
+import argparse
+import sys
+import time
+
+from . import _differentiation
+from ._report import format_table, to_json
+
+AREAS = {"differentiation": _differentiation.run}
+
+
+def run_all(quick=False, areas=None, progress=None):
+    """Run the verify areas and return their rows."""
+    rows = []
+    for name, fn in AREAS.items():
+        if areas and name not in areas:
+            continue
+        if progress:
+            progress(f"running {name}{' (quick)' if quick else ''} ...")
+        t0 = time.perf_counter()
+        rows += fn(quick=quick)
+        if progress:
+            progress(f"  {name}: done in {time.perf_counter() - t0:.1f} s")
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m numdiff verify",
+        description="Check numdiff's methods against analytic derivatives, side by side "
+                    "with SciPy. Exits 0 only when every numdiff row meets its bound.")
+    parser.add_argument("--quick", action="store_true", help="a smaller set of cases")
+    parser.add_argument("--json", metavar="PATH", help="also write the rows as JSON")
+    parser.add_argument("--area", action="append", choices=sorted(AREAS),
+                        help="run only this area (repeatable)")
+    args = parser.parse_args(argv)
+    rows = run_all(args.quick, args.area,
+                   progress=lambda s: print(s, file=sys.stderr, flush=True))
+    print(format_table(rows))
+    failed = [r for r in rows if not r.passed]
+    print(f"{len(rows) - len(failed)}/{len(rows)} numdiff rows meet their bounds"
+          + ("" if not failed else "; failing: " + "; ".join(
+              f"{r.group} / {r.method}" for r in failed)))
+    if args.json:
+        to_json(rows, args.json, {"quick": args.quick})
+    return 0 if not failed else 1

@@ -1,0 +1,237 @@
+"""Verify area "differentiation": finite differences against analytic values.
+
+Every numdiff row is compared side by side with the SciPy call that does the
+same job (``scipy.optimize.approx_derivative``/``approx_fprime`` for fixed
+steps, ``scipy.differentiate`` for adaptive ones) and checked against a
+stated bound. The "error estimate" rows check that ``info.error`` is honest:
+it covers the true error in at least 95% of the elements and over-estimates
+it by at most 10x in the median (true errors below 10 ulp count as 10 ulp).
+"""
+import time
+import warnings
+
+import numpy as np
+from scipy import differentiate as sdiff
+from scipy.optimize._numdiff import approx_derivative  # public name in SciPy docs, private module
+
+import numdiff as nd
+
+from ._catalogue import SCALAR, SCALAR_SECOND, VECTOR_SCALAR, VECTOR_VECTOR
+from ._report import Row
+
+EPS = np.finfo(np.float64).eps
+
+
+class _Counted:
+    """Counts points evaluated (a batch of k points counts k)."""
+
+    def __init__(self, f, batch_axis=None):
+        self.f = f
+        self.n = 0
+        self.batch_axis = batch_axis
+
+    def __call__(self, x, *a):
+        x = np.asarray(x)
+        if self.batch_axis is None:
+            self.n += 1
+        else:
+            self.n += int(np.prod(x.shape[1:])) if x.ndim > 1 else 1
+        return self.f(x, *a)
+
+
+def _rel(d, t):
+    d, t = np.asarray(d, float), np.asarray(t, float)
+    scale = np.max(np.abs(t))
+    if scale == 0:
+        return float(np.max(np.abs(d)))
+    return float(np.max(np.abs(d - t)) / scale)
+
+
+class _Honesty:
+    """Collects (estimate, true error) pairs for the error-estimate rows."""
+
+    def __init__(self):
+        self.est = []
+        self.true = []
+        self.floor = []
+
+    def add(self, est, value, exact):
+        est = np.ravel(np.asarray(est, float))
+        value = np.ravel(np.asarray(value, float))
+        exact = np.ravel(np.asarray(exact, float))
+        scale = np.max(np.abs(exact))
+        # structural zeros (exactly zero Jacobian entries) are left out: an
+        # exact 0 with a 0 estimate would flatter the median ratio
+        keep = exact != 0
+        est, value, exact = est[keep], value[keep], exact[keep]
+        self.est.extend(est)
+        self.true.extend(np.abs(value - exact))
+        # 10 ulp of the case's scale: zero entries of a Jacobian are no exception
+        self.floor.extend(np.full(exact.size, 10 * EPS * scale))
+
+    def summary(self):
+        est, true, floor = (np.array(a) for a in (self.est, self.true, self.floor))
+        ok = np.isfinite(est) & np.isfinite(true)
+        covered = float(np.mean((est >= true) & ok)) if est.size else float("nan")
+        ratio = est[ok] / np.maximum(np.maximum(true[ok], floor[ok]), 1e-300)
+        med = float(np.median(ratio)) if ratio.size else float("nan")
+        return covered, med, int(est.size)
+
+
+def _scalar_cases(table, quick):
+    cases = [(name, f, df, x) for name, f, df, pts in table for x in pts]
+    return cases[::2] if quick else cases
+
+
+def _time_it(fn):
+    t0 = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t0
+
+
+def _scalar_rows(quick, honesty_nd, honesty_sp):
+    rows = []
+    cases = _scalar_cases(SCALAR, quick)
+    group = "scalar -> scalar"
+    specs = [
+        ("central", dict(method="central"), "3-point", 1e-8),
+        ("forward", dict(method="forward"), "2-point", 1e-6),
+        ("backward", dict(method="backward"), None, 1e-6),
+        ("central, order 4", dict(method="central", order=4), None, 1e-10),
+    ]
+    for label, kw, peer, bound in specs:
+        errs, nf, tt = [], 0, 0.0
+        perr, pnf, ptt = [], 0, 0.0
+        for name, f, df, x in cases:
+            cf = _Counted(f)
+            d, dt = _time_it(lambda: nd.derivative(cf, x, **kw))
+            errs.append(_rel(d, df(x)))
+            nf += cf.n
+            tt += dt
+            if peer:
+                pf = _Counted(f)
+                d2, dt2 = _time_it(lambda: approx_derivative(pf, np.array([x]), method=peer))
+                perr.append(_rel(d2, df(x)))
+                pnf += pf.n
+                ptt += dt2
+        rows.append(Row("differentiation", group, label, len(cases), max(errs), nf, tt,
+                        f"approx_derivative({peer})" if peer else "-",
+                        max(perr) if peer else None, pnf if peer else None,
+                        ptt if peer else None, bound))
+    # adaptive, against scipy.differentiate.derivative
+    errs, nf, tt = [], 0, 0.0
+    perr, pnf, ptt = [], 0, 0.0
+    for name, f, df, x in cases:
+        cf = _Counted(f)
+        (d, info), dt = _time_it(lambda: nd.derivative(cf, x, adaptive=True, full_output=True))
+        errs.append(_rel(d, df(x)))
+        honesty_nd.add(info.error, d, df(x))
+        nf += cf.n
+        tt += dt
+        pf = _Counted(f, batch_axis=0)
+        with np.errstate(all="ignore"):
+            r, dt2 = _time_it(lambda: sdiff.derivative(pf, x))
+        perr.append(_rel(r.df, df(x)) if np.isfinite(r.df) else np.inf)
+        honesty_sp.add(r.error, r.df, df(x))
+        pnf += int(r.nfev)
+        ptt += dt2
+    rows.append(Row("differentiation", group, "adaptive (Richardson)", len(cases), max(errs),
+                    nf, tt, "scipy.differentiate.derivative", max(perr), pnf, ptt, 1e-10))
+    # second derivatives
+    cases2 = _scalar_cases(SCALAR_SECOND, quick)
+    for label, kw, bound in [("n=2 central", dict(n=2), 1e-6),
+                             ("n=2 adaptive", dict(n=2, adaptive=True, full_output=True), 1e-8)]:
+        errs, nf, tt = [], 0, 0.0
+        for name, f, d2f, x in cases2:
+            cf = _Counted(f)
+            out, dt = _time_it(lambda: nd.derivative(cf, x, **kw))
+            if kw.get("full_output"):
+                d, info = out
+                honesty_nd.add(info.error, d, d2f(x))
+            else:
+                d = out
+            errs.append(_rel(d, d2f(x)))
+            nf += cf.n
+            tt += dt
+        rows.append(Row("differentiation", "scalar -> scalar", label, len(cases2), max(errs),
+                        nf, tt, "-", None, None, None, bound))
+    return rows
+
+
+def _vector_rows(quick, honesty_nd, honesty_sp, table, group, fn_name):
+    rows = []
+    cases = [(name, f, g, x) for name, f, g, pts in table for x in pts]
+    if quick:
+        cases = cases[::2]
+    nd_fn = getattr(nd, fn_name)
+    specs = [
+        ("central", dict(method="central"), "3-point", 1e-8),
+        ("forward", dict(method="forward"), "2-point", 1e-6),
+        ("central, order 4", dict(method="central", order=4), None, 1e-10),
+    ]
+    for label, kw, peer, bound in specs:
+        errs, nf, tt = [], 0, 0.0
+        perr, pnf, ptt = [], 0, 0.0
+        for name, f, g, x in cases:
+            cf = _Counted(f)
+            d, dt = _time_it(lambda: nd_fn(cf, x, **kw))
+            errs.append(_rel(d, g(x)))
+            nf += cf.n
+            tt += dt
+            if peer:
+                pf = _Counted(f)
+                d2, dt2 = _time_it(lambda: approx_derivative(pf, x, method=peer))
+                perr.append(_rel(d2, g(x)))
+                pnf += pf.n
+                ptt += dt2
+        rows.append(Row("differentiation", group, label, len(cases), max(errs), nf, tt,
+                        f"approx_derivative({peer})" if peer else "-",
+                        max(perr) if peer else None, pnf if peer else None,
+                        ptt if peer else None, bound))
+    errs, nf, tt = [], 0, 0.0
+    perr, pnf, ptt = [], 0, 0.0
+    for name, f, g, x in cases:
+        cf = _Counted(f)
+        (d, info), dt = _time_it(lambda: nd_fn(cf, x, adaptive=True, full_output=True))
+        errs.append(_rel(d, g(x)))
+        honesty_nd.add(info.error, d, g(x))
+        nf += cf.n
+        tt += dt
+
+        def batched(X, f=f):
+            X = np.asarray(X)
+            flat = X.reshape(X.shape[0], -1)
+            out = np.array([f(flat[:, k]) for k in range(flat.shape[1])])
+            out = np.moveaxis(out, 0, -1)
+            return out.reshape(out.shape[:-1] + X.shape[1:])
+        pf = _Counted(batched, batch_axis=0)
+        with np.errstate(all="ignore"):
+            r, dt2 = _time_it(lambda: sdiff.jacobian(pf, x))
+        perr.append(_rel(r.df, g(x)))
+        honesty_sp.add(r.error, r.df, g(x))
+        pnf += pf.n
+        ptt += dt2
+    rows.append(Row("differentiation", group, "adaptive (Richardson)", len(cases), max(errs),
+                    nf, tt, "scipy.differentiate.jacobian", max(perr), pnf, ptt, 1e-9))
+    return rows
+
+
+def run(quick=False):
+    """Rows of the differentiation area."""
+    honesty_nd, honesty_sp = _Honesty(), _Honesty()
+    rows = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        rows += _scalar_rows(quick, honesty_nd, honesty_sp)
+        rows += _vector_rows(quick, honesty_nd, honesty_sp, VECTOR_SCALAR,
+                             "vector -> scalar", "gradient")
+        rows += _vector_rows(quick, honesty_nd, honesty_sp, VECTOR_VECTOR,
+                             "vector -> vector", "jacobian")
+    cov, med, cnt = honesty_nd.summary()
+    pcov, pmed, _ = honesty_sp.summary()
+    rows.append(Row("differentiation", "error estimates", "covered fraction (>= 0.95)", cnt,
+                    cov, None, None, "scipy.differentiate", pcov, None, None, 0.95,
+                    kind="at_least"))
+    rows.append(Row("differentiation", "error estimates", "median estimate/true (<= 10)", cnt,
+                    med, None, None, "scipy.differentiate", pmed, None, None, 10.0))
+    return rows
