@@ -2,7 +2,7 @@
 
 >>> import numpy as np
 >>> import numdiff as nd
->>> round(float(nd.derivative(np.sin, 0.0)), 12)
+>>> round(float(nd.derivative(np.sin, 0.0)), 8)
 1.0
 """
 from ._info import DiffInfo

@@ -444,7 +444,7 @@ def gradient(f, x, *, method="central", order=2, step=None, adaptive=False, boun
     >>> def rosen(x):
     ...     return np.sum(100.0 * (x[1:] - x[:-1]**2)**2 + (1 - x[:-1])**2)
     >>> g = nd.gradient(rosen, [1.0, 2.0, 3.0])
-    >>> np.allclose(g, [-400.0, -798.0, 200.0], rtol=1e-8)
+    >>> np.allclose(g, [-400.0, 1002.0, -200.0], rtol=1e-8)
     True
     """
     s = _Setup(f, x, method, order, step, adaptive, bounds, args, kwargs, full_output)

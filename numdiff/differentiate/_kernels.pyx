@@ -191,6 +191,21 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
         for j in range(k, J):
             R[j][k] = R[j][k - 1] + (R[j][k - 1] - R[j - 1][k - 1]) * a
             dR[j][k] = dR[j][k - 1] * (1.0 + a) + dR[j - 1][k - 1] * a
+    # Noise check: in the last column the truncation error at the finest
+    # steps is negligible, so differences there are rounding. When they
+    # exceed the modelled bound (f loses digits to internal cancellation),
+    # every rounding bound is scaled up by the observed factor.
+    cdef double gamma = 1.0, g
+    if J >= kmax + 2:
+        for j in range(max(kmax + 1, J - 3), J):
+            if isfinite(R[j][kmax]) and isfinite(R[j - 1][kmax]):
+                g = fabs(R[j][kmax] - R[j - 1][kmax]) / (dR[j][kmax] + dR[j - 1][kmax] + 1e-300)
+                if g > gamma:
+                    gamma = g
+        if gamma > 1.0:
+            for k in range(0, kmax + 1):
+                for j in range(k, J):
+                    dR[j][k] *= gamma
     if J == 1:
         if isfinite(R[0][0]):
             est[0] = R[0][0]
