@@ -34,7 +34,8 @@ extensions = [
         name,
         [name.replace(".", "/") + ".pyx"],
         include_dirs=[np.get_include()],
-        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION")],
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION")]
+        + ([("NUMDIFF_DEBUG_BUILD", "1")] if DEBUG else []),
         extra_compile_args=["-O0", "-g"] if DEBUG else ["-O2"],
     )
     for name in MODULES

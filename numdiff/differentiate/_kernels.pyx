@@ -24,6 +24,17 @@ from cpython.float cimport PyFloat_Check, PyFloat_AS_DOUBLE
 
 cnp.import_array()
 
+cdef extern from *:
+    """
+    #ifndef NUMDIFF_DEBUG_BUILD
+    #define NUMDIFF_DEBUG_BUILD 0
+    #endif
+    """
+    int NUMDIFF_DEBUG_BUILD
+
+#: True when built with NUMDIFF_DEBUG=1 (bounds and initialisation checks on).
+DEBUG_BUILD = bool(NUMDIFF_DEBUG_BUILD)
+
 cdef enum:
     MAX_LEVELS = 64
     MAX_EXTRAP = 8
