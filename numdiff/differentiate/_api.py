@@ -1,4 +1,7 @@
 """Public finite-difference functions: derivative, gradient, jacobian, jvp."""
+import math
+from math import comb
+
 import numpy as np
 
 from .. import _validate as V
@@ -6,7 +9,7 @@ from .._info import DiffInfo
 from .._workers import FunctionCall, mapper
 from . import _engine, _kernels
 from ._stencils import get_stencil
-from ._steps import step_scale
+from ._steps import ADAPTIVE_EXTRAP, ADAPTIVE_LEVELS, ADAPTIVE_RATIO, step_scale
 
 __all__ = ["derivative", "gradient", "jacobian", "jvp"]
 
@@ -308,6 +311,10 @@ def derivative(f, x, *, n=1, method="central", order=2, step=None, adaptive=Fals
     >>> bool(abs(d - np.exp(0.5)) <= info.error < 1e-9)
     True
     """
+    fast = _scalar_fast_path(f, x, n, method, order, step, adaptive, bounds, args,
+                             kwargs, full_output)
+    if fast is not None:
+        return fast
     s = _Setup(f, x, method, order, step, adaptive, bounds, args, kwargs, full_output)
     n = V.check_int(n, "n", 1, 8)
     x = s.x
@@ -347,6 +354,61 @@ def derivative(f, x, *, n=1, method="central", order=2, step=None, adaptive=Fals
                  f"{int(res.failed.sum())} element(s) could not be computed: f was not "
                  "finite at their stencil points")
     return out, info
+
+
+_EPS64 = float(np.finfo(np.float64).eps)
+
+
+def _scalar_fast_path(f, x, n, method, order, step, adaptive, bounds, args, kwargs,
+                      full_output):
+    """The compiled path for a float ``x`` with default options, or ``None``.
+
+    Only plain, already-valid arguments qualify; anything else (and any case
+    where the compiled kernel declines) goes through the general engine,
+    which also produces the error messages.
+    """
+    if not (isinstance(x, (float, int)) and not isinstance(x, bool)
+            and step is None and bounds is None and type(args) is tuple
+            and (kwargs is None or type(kwargs) is dict)
+            and (adaptive is True or adaptive is False)
+            and (full_output is False or (full_output is True and adaptive))
+            and type(n) is int and type(order) is int and 1 <= n <= 8
+            and type(method) is str and callable(f)):
+        return None
+    kind = V.METHOD_ALIASES.get(method)
+    if kind not in V.FD_METHODS or order < 1 or order > 16 or (
+            kind == "central" and order % 2):
+        return None
+    x = float(x)
+    if not math.isfinite(x):
+        return None
+    st = get_stencil(kind, n, order)
+    params = _FAST_PARAMS.get((kind, n, order))
+    if params is None:
+        h_def = st.optimal_step(_EPS64)
+        hmid = _EPS64 ** (1.0 / (n + order + ADAPTIVE_EXTRAP * st.exponent_step))
+        top = hmid * ADAPTIVE_RATIO ** (ADAPTIVE_LEVELS // 2 - 1)
+        params = _FAST_PARAMS[(kind, n, order)] = (
+            st.nonzero_offsets, st.nonzero_weights, st.w0, st.curvature_weights,
+            st.curvature_w0, st.curvature_order or 0, n, order, st.exponent_step,
+            st.error_constant, float(comb(n + order, order)), h_def, _EPS64)
+        _FAST_TOPS[(kind, n, order)] = top
+    r = _kernels.scalar_derivative(
+        f, x, args, kwargs if kwargs else None, *params, adaptive, ADAPTIVE_LEVELS,
+        ADAPTIVE_RATIO, ADAPTIVE_EXTRAP, _FAST_TOPS[(kind, n, order)], _engine.SAFETY)
+    if r is None:
+        return None
+    value, err, h, nfev = r
+    if not full_output:
+        return np.float64(value)
+    info = DiffInfo(error=np.float64(err), nfev=nfev, step=np.float64(h), method=kind,
+                    order=order, success=True, message="derivative computed",
+                    stencil=kind)
+    return np.float64(value), info
+
+
+_FAST_PARAMS = {}
+_FAST_TOPS = {}
 
 
 def _elementwise_sweeper(s, x, f0):

@@ -270,3 +270,128 @@ def richardson(const double[:, ::1] D, const double[:, ::1] dD, double ratio,
             _richardson_one(&D[0, i], &dD[0, i], J, N, ratio, e0, es, kmax,
                             safety, ulp, &est[i], &err[i], &jb[i], &kb[i])
     return est_a, err_a, jb_a, kb_a
+
+
+# ---------------------------------------------------------------------------
+# Scalar fast path.
+#
+# ``derivative(f, x)`` at a Python float with no bounds and the default step
+# is the most common call and the one whose overhead users notice. This
+# function runs the same algorithm as the general engine (stencil at the
+# default step, curvature check, Richardson table for ``adaptive``) in C for
+# that case. Whenever the general engine would do something else -- the
+# curvature check flags the step, a value is not finite or not a float64 --
+# it returns ``None`` and the caller falls back to the general path, which
+# then owns the whole computation.
+from libc.math cimport nextafter
+from libc.float cimport DBL_MIN
+
+cdef inline double _actual_step(double x, double h) noexcept nogil:
+    cdef double ha = (x + h) - x
+    cdef double ax, tiny
+    if ha > 0:
+        return ha
+    ax = fabs(x)
+    tiny = 2.0 * (nextafter(ax, INFINITY) - ax)
+    return tiny if tiny > DBL_MIN else DBL_MIN
+
+
+cdef inline int _call_float(object func, double pt, tuple args, dict kwargs,
+                            bint has_kw, double* out) except -1:
+    """Evaluate ``f`` at a float; return 1 when the result is a float64."""
+    cdef object y
+    if has_kw:
+        y = func(pt, *args, **kwargs)
+    elif args:
+        y = func(pt, *args)
+    else:
+        y = func(pt)
+    if PyFloat_Check(y):
+        out[0] = PyFloat_AS_DOUBLE(y)
+        return 1
+    return 0
+
+
+cdef int _stencil_at(object func, double x, double h, tuple args, dict kwargs,
+                     bint has_kw, const double[::1] offsets, const double[::1] weights,
+                     double w0, double f0, const double[::1] qw, double q0,
+                     int nderiv, double* D, double* S, double* Q) except -1:
+    cdef Py_ssize_t k
+    cdef double y, d = w0 * f0, s = fabs(w0 * f0), q = q0 * f0
+    for k in range(offsets.shape[0]):
+        if not _call_float(func, x + offsets[k] * h, args, kwargs, has_kw, &y):
+            return 0
+        d += weights[k] * y
+        s += fabs(weights[k] * y)
+        if qw is not None:
+            q += qw[k] * y
+    D[0] = d / pow(h, nderiv)
+    S[0] = s
+    Q[0] = q
+    return 1
+
+
+def scalar_derivative(object func, double x, tuple args, dict kwargs,
+                      const double[::1] offsets, const double[::1] weights, double w0,
+                      const double[::1] qweights, double q0, int qorder,
+                      int nderiv, int order, int estep, double error_constant,
+                      double binom, double h_default, double eps, bint adaptive,
+                      int levels, double ratio, int kmax, double h_top, double safety):
+    """Scalar derivative at a float64 point, or ``None`` to fall back.
+
+    Returns ``(value, error, step, nfev)``; ``error`` is ``nan`` unless
+    ``adaptive``.
+    """
+    cdef bint has_kw = bool(kwargs)
+    cdef double f0, h, D, S, Q, dn, da, rho, trunc, rnd, opt
+    cdef int nfev = 0
+    cdef double Dj[64]
+    cdef double dDj[64]
+    cdef double Hj[64]
+    cdef double est, err
+    cdef int jb, kb, j
+    if not _call_float(func, x, args, kwargs, has_kw, &f0):
+        return None
+    nfev += 1
+    if not isfinite(f0):
+        return None
+    h = _actual_step(x, h_default)
+    if not _stencil_at(func, x, h, args, kwargs, has_kw, offsets, weights, w0, f0,
+                       qweights, q0, nderiv, &D, &S, &Q):
+        return None
+    nfev += offsets.shape[0]
+    if not isfinite(D):
+        return None
+    if qweights is not None:
+        # the curvature check of the engine (refine_step), same formulas
+        dn = fabs(D)
+        da = fabs(Q) / pow(h, qorder)
+        if qorder > nderiv:
+            rho = h * da / dn if dn > 0 else INFINITY
+        else:
+            rho = h * dn / da if da > 0 else INFINITY
+        if rho != rho:
+            rho = INFINITY
+        trunc = fabs(error_constant) * pow(rho, order) * binom
+        rnd = eps * S / (pow(h, nderiv) * dn) if dn > 0 else INFINITY
+        opt = pow(eps, order / (order + <double> nderiv))
+        if trunc > 10 * opt and trunc > rnd:
+            return None
+        if rnd > 100 * opt and trunc < 1e-3 * rnd and isfinite(rnd):
+            return None
+    if not adaptive:
+        return D, NAN, h, nfev
+    if levels > 64:
+        return None
+    for j in range(levels):
+        Hj[j] = _actual_step(x, h_top * pow(ratio, -j))
+        if not _stencil_at(func, x, Hj[j], args, kwargs, has_kw, offsets, weights, w0,
+                           f0, None, 0.0, nderiv, &Dj[j], &S, &Q):
+            return None
+        nfev += offsets.shape[0]
+        dDj[j] = eps * S / pow(Hj[j], nderiv)
+    _richardson_one(Dj, dDj, levels, 1, ratio, order, estep, kmax, safety,
+                    2.220446049250313e-16, &est, &err, &jb, &kb)
+    if jb < 0 or not isfinite(err):
+        return None
+    return est, err, Hj[jb], nfev
