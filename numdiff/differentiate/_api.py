@@ -395,7 +395,8 @@ def _scalar_fast_path(f, x, n, method, order, step, adaptive, bounds, args, kwar
         _FAST_TOPS[(kind, n, order)] = top
     r = _kernels.scalar_derivative(
         f, x, args, kwargs if kwargs else None, *params, adaptive, ADAPTIVE_LEVELS,
-        ADAPTIVE_RATIO, ADAPTIVE_EXTRAP, _FAST_TOPS[(kind, n, order)], _engine.SAFETY)
+        ADAPTIVE_RATIO, ADAPTIVE_EXTRAP, _FAST_TOPS[(kind, n, order)], _engine.SAFETY,
+        _engine.DOWN_FACTOR, _engine.UP_FACTOR)
     if r is None:
         return None
     value, err, h, nfev = r

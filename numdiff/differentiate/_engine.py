@@ -256,6 +256,12 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
     return EngineResult(value, error, step_used, kinds, nfev, failed)
 
 
+#: The curvature check shrinks the step when the predicted relative
+#: truncation error exceeds DOWN_FACTOR times the optimum error of the
+#: stencil, and grows it when the predicted rounding error exceeds UP_FACTOR
+#: times the optimum (the model is conservative: factorial growth assumed).
+DOWN_FACTOR = 100.0
+UP_FACTOR = 100.0
 #: Ratio of the probes of the curvature check, and their maximum number.
 PROBE_RATIO = 8.0
 MAX_PROBES = 6
@@ -302,8 +308,9 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None):
         rnd = eps_f * np.max(S, axis=1) / (h ** n * dn)
     opt = eps_f ** (p / (p + float(n)))
     bad = ~np.isfinite(D).all(axis=1)
-    down = np.flatnonzero(bad | ((trunc > 10 * opt) & (trunc > rnd)))
-    up = np.flatnonzero(~bad & (rnd > 100 * opt) & (trunc < 1e-3 * rnd) & np.isfinite(rnd))
+    down = np.flatnonzero(bad | ((trunc > DOWN_FACTOR * opt) & (trunc > rnd)))
+    up = np.flatnonzero(~bad & (rnd > UP_FACTOR * opt) & (trunc < 1e-3 * rnd)
+                       & np.isfinite(rnd))
     reach = st.reach
 
     def noise(Sx, hx):

@@ -336,7 +336,8 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
                       const double[::1] qweights, double q0, int qorder,
                       int nderiv, int order, int estep, double error_constant,
                       double binom, double h_default, double eps, bint adaptive,
-                      int levels, double ratio, int kmax, double h_top, double safety):
+                      int levels, double ratio, int kmax, double h_top, double safety,
+                      double down_factor, double up_factor):
     """Scalar derivative at a float64 point, or ``None`` to fall back.
 
     Returns ``(value, error, step, nfev)``; ``error`` is ``nan`` unless
@@ -375,9 +376,9 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
         trunc = fabs(error_constant) * pow(rho, order) * binom
         rnd = eps * S / (pow(h, nderiv) * dn) if dn > 0 else INFINITY
         opt = pow(eps, order / (order + <double> nderiv))
-        if trunc > 10 * opt and trunc > rnd:
+        if trunc > down_factor * opt and trunc > rnd:
             return None
-        if rnd > 100 * opt and trunc < 1e-3 * rnd and isfinite(rnd):
+        if rnd > up_factor * opt and trunc < 1e-3 * rnd and isfinite(rnd):
             return None
     if not adaptive:
         return D, NAN, h, nfev
