@@ -10,6 +10,7 @@ from .._workers import FunctionCall, mapper
 from . import _engine, _kernels
 from ._stencils import get_stencil
 from ._steps import ADAPTIVE_EXTRAP, ADAPTIVE_LEVELS, ADAPTIVE_RATIO, step_scale
+from ._steps import default_steps as _default_steps
 
 __all__ = ["derivative", "gradient", "jacobian", "jvp"]
 
@@ -195,6 +196,26 @@ def _batch_sweeper(s, x, f0, scalar_out, out_shape, vectorized, mapfn):
     return sweeper
 
 
+def _default_sweep(sweeper, xc, st, eps_f, dtype, full_output):
+    """Sweep every coordinate at the default step and run the curvature check.
+
+    Returns an ``EngineResult`` when no coordinate is flagged (and no error
+    estimate is wanted), else the sweep ``(D, S, Q, h)`` for the engine.
+    """
+    N = xc.shape[0]
+    h = _engine._actual(xc, _default_steps(xc, st, eps_f)[None, :], dtype)
+    D, S, Q, nfev = sweeper(np.arange(N), st, np.ascontiguousarray(h), True, True)
+    D, S, Q, h = (np.ascontiguousarray(a[0]) for a in (D, S, Q, h))
+    flags, flagged = _kernels.curvature_flags(
+        D, S, Q, h, 1, st.curvature_order, st.order, st.error_constant,
+        float(comb(1 + st.order, st.order)), eps_f, _engine.DOWN_FACTOR, _engine.UP_FACTOR)
+    if flagged or full_output:
+        return D, S, Q, h, nfev
+    kinds = np.full(N, st.kind, dtype=object)
+    return _engine.EngineResult(D, np.full(D.shape, np.nan), h, kinds, nfev,
+                                np.zeros(N, bool))
+
+
 def _run_coordinates(s, scalar_out, vectorized, workers):
     """Gradient/Jacobian driver. Returns (value (N, m), info pieces)."""
     x = s.x
@@ -220,10 +241,25 @@ def _run_coordinates(s, scalar_out, vectorized, workers):
             sweeper = _coord_sweeper(s, x, f0, False, scalar_out, out_shape)
         xc = x.reshape(-1).astype(np.float64)
         step = None if s.step is None else s.step.reshape(-1)
+        initial = None
+        st = get_stencil(s.method, 1, s.order)
+        if (step is None and not s.adaptive and s.bounds is None
+                and st.curvature_weights is not None and np.isfinite(f0).all()):
+            # Common case: one compiled sweep at the default step; the
+            # engine is only entered when the curvature check flags a
+            # coordinate (and then reuses this sweep).
+            res = _default_sweep(sweeper, xc, st, eps_f, x.dtype, s.full_output)
+            if isinstance(res, tuple):
+                initial, init_nfev = res[:4], res[4]
+            else:
+                res.nfev += 1
+                return res, out_shape, res_dtype
         res = _engine.run(sweeper, xc, step, kind=s.method, n=1, order=s.order,
                           adaptive=s.adaptive, want_error=s.full_output,
                           bounds=_bounds_flat(s), eps_f=eps_f, dtype=x.dtype,
-                          f0_finite=np.isfinite(f0))
+                          f0_finite=np.isfinite(f0), initial=initial)
+        if initial is not None:
+            res.nfev += init_nfev
     res.nfev += 1
     return res, out_shape, res_dtype
 

@@ -104,7 +104,7 @@ def _extrapolate(D, S, H, stencil, eps_f, J, adaptive):
 
 
 def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
-        eps_f, dtype, f0_finite):
+        eps_f, dtype, f0_finite, initial=None):
     """Differentiate ``N`` coordinates; see the module docstring.
 
     Parameters
@@ -119,6 +119,10 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
     f0_finite : ndarray (m,) of bool
         Outputs whose value at ``x`` is finite; only those are required to
         be finite at the stencil points.
+    initial : tuple, optional
+        ``(D, S, Q, h)`` of a sweep of every coordinate at the default step
+        with the base stencil, already made by the caller (fixed-step
+        default only, no bounds).
     """
     N = xc.shape[0]
     stencil0 = get_stencil(kind, n, order)
@@ -167,7 +171,8 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         room = None
         if lb is not None:
             room = (ub[idx] - xc[idx], xc[idx] - lb[idx])
-        D, S, h, ne = refine_step(sweeper, idx, st, xc[idx], h, eps_f, dtype, room)
+        init = initial if (initial is not None and knd == kind and idx.size == N) else None
+        D, S, h, ne = refine_step(sweeper, idx, st, xc[idx], h, eps_f, dtype, room, init)
         nfev += ne
         if J == 1:
             return D, np.full(D.shape, np.nan), h
@@ -267,7 +272,7 @@ PROBE_RATIO = 8.0
 MAX_PROBES = 6
 
 
-def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None):
+def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None):
     """Default-step check: shrink or grow the step where the values demand it.
 
     The stencil values give, besides the derivative ``D = f^(n)``, a
@@ -289,28 +294,25 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None):
     applied to the values the stencil computes anyway: coordinates that are
     not flagged cost no extra evaluation.
 
-    Returns ``(D, S, h, nfev)`` with ``D``/``S`` of shape ``(nc, m)``.
+    ``initial=(D, S, Q, h)`` supplies the first sweep when the caller has
+    already made it. Returns ``(D, S, h, nfev)`` with ``D``/``S`` of shape
+    ``(nc, m)``.
     """
     p, n = st.order, st.n
     R = PROBE_RATIO
-    Ha = _actual(xc, h[None, :], dtype)
-    D, S, Q, nfev = sweeper(idx, st, np.ascontiguousarray(Ha), True, True)
-    h = Ha[0]
-    D, S, Q = D[0], S[0], Q[0]
-    a = st.curvature_order
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        dn = np.max(np.abs(D), axis=1)
-        da = np.max(np.abs(Q), axis=1) / h ** a
-        rho = h * (da / dn if a > n else dn / da)
-        rho = np.where(np.isnan(rho), np.inf, rho)
-        # comb(n+p, p): derivatives of log and powers grow factorially
-        trunc = abs(st.error_constant) * rho ** p * comb(n + p, p)
-        rnd = eps_f * np.max(S, axis=1) / (h ** n * dn)
-    opt = eps_f ** (p / (p + float(n)))
-    bad = ~np.isfinite(D).all(axis=1)
-    down = np.flatnonzero(bad | ((trunc > DOWN_FACTOR * opt) & (trunc > rnd)))
-    up = np.flatnonzero(~bad & (rnd > UP_FACTOR * opt) & (trunc < 1e-3 * rnd)
-                       & np.isfinite(rnd))
+    if initial is None:
+        Ha = _actual(xc, h[None, :], dtype)
+        D, S, Q, nfev = sweeper(idx, st, np.ascontiguousarray(Ha), True, True)
+        h = Ha[0]
+        D, S, Q = (np.ascontiguousarray(a[0]) for a in (D, S, Q))
+    else:
+        D, S, Q, h = (np.array(a) for a in initial)
+        nfev = 0
+    flags, _ = _kernels.curvature_flags(
+        D, S, Q, h, n, st.curvature_order, p, st.error_constant, float(comb(n + p, p)),
+        eps_f, DOWN_FACTOR, UP_FACTOR)
+    down = np.flatnonzero((flags == 1) | (flags == 3))
+    up = np.flatnonzero(flags == 2)
     reach = st.reach
 
     def noise(Sx, hx):

@@ -396,3 +396,53 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
     if jb < 0 or not isfinite(err):
         return None
     return est, err, Hj[jb], nfev
+
+
+def curvature_flags(const double[:, ::1] D, const double[:, ::1] S,
+                    const double[:, ::1] Q, const double[::1] h, int nderiv,
+                    int qorder, int order, double error_constant, double binom,
+                    double eps, double down_factor, double up_factor):
+    """Per coordinate: 0 keep the step, 1 shrink it, 2 grow it, 3 not finite.
+
+    The same test as ``refine_step`` in ``_engine.py`` (which documents
+    it), on quotients ``D``, rounding sums ``S`` and neighbouring-derivative
+    sums ``Q`` of shape ``(nc, m)`` at steps ``h``. Returns the flags and
+    whether any coordinate is flagged.
+    """
+    cdef Py_ssize_t nc = D.shape[0], m = D.shape[1], i, t
+    cdef double dn, da, smax, rho, trunc, rnd, hn
+    cdef double opt = pow(eps, order / (order + <double> nderiv))
+    flags_a = np.zeros(nc, dtype=np.int8)
+    cdef signed char[::1] flags = flags_a
+    cdef bint any_flag = False
+    for i in range(nc):
+        dn = 0.0
+        da = 0.0
+        smax = 0.0
+        for t in range(m):
+            if not isfinite(D[i, t]):
+                flags[i] = 3
+                break
+            dn = max(dn, fabs(D[i, t]))
+            da = max(da, fabs(Q[i, t]))
+            smax = max(smax, S[i, t])
+        if flags[i] == 3:
+            any_flag = True
+            continue
+        da /= pow(h[i], qorder)
+        if qorder > nderiv:
+            rho = h[i] * da / dn if dn > 0 else INFINITY
+        else:
+            rho = h[i] * dn / da if da > 0 else INFINITY
+        if rho != rho:
+            rho = INFINITY
+        trunc = fabs(error_constant) * pow(rho, order) * binom
+        hn = pow(h[i], nderiv)
+        rnd = eps * smax / (hn * dn) if dn > 0 else INFINITY
+        if trunc > down_factor * opt and trunc > rnd:
+            flags[i] = 1
+            any_flag = True
+        elif rnd > up_factor * opt and trunc < 1e-3 * rnd and isfinite(rnd):
+            flags[i] = 2
+            any_flag = True
+    return flags_a, any_flag
