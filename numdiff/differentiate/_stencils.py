@@ -35,6 +35,19 @@ def fornberg_weights(offsets, n):
     list of Fraction
         ``w`` with ``sum(w[k] * g(offsets[k])) == g^(n)(0)`` for every
         polynomial ``g`` of degree ``< len(offsets)``.
+
+    References
+    ----------
+    .. [1] B. Fornberg, "Generation of finite difference formulas on
+       arbitrarily spaced grids", Math. Comp. 51 (1988), 699-706.
+
+    Examples
+    --------
+    >>> from numdiff.differentiate import fornberg_weights
+    >>> [str(w) for w in fornberg_weights([-2, -1, 0, 1, 2], 1)]
+    ['1/12', '-2/3', '0', '2/3', '-1/12']
+    >>> [str(w) for w in fornberg_weights([0, 1, 2], 2)]
+    ['1', '-2', '1']
     """
     z = [Fraction(c) for c in offsets]
     npts = len(z)
