@@ -8,7 +8,7 @@ import contextlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 
-__all__ = ["FunctionCall", "mapper"]
+__all__ = ["FunctionCall", "check_workers", "mapper"]
 
 
 class FunctionCall:
@@ -29,6 +29,19 @@ class FunctionCall:
 
     def __setstate__(self, state):
         self.f, self.args, self.kwargs = state
+
+
+def check_workers(workers):
+    """Validate ``workers`` without creating anything."""
+    if workers is None or callable(workers):
+        return workers
+    if isinstance(workers, bool) or not isinstance(workers, int):
+        raise TypeError("workers must be None, an int (1 for serial, k > 1 or -1 for a "
+                        "process pool) or a map-like callable workers(func, points); "
+                        f"got {type(workers).__name__}")
+    if workers != -1 and workers < 1:
+        raise ValueError(f"workers must be -1, 1 or a positive int; got {workers}")
+    return workers
 
 
 @contextlib.contextmanager

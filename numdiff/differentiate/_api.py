@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _validate as V
 from .._info import DiffInfo
-from .._workers import FunctionCall, mapper
+from .._workers import FunctionCall, check_workers, mapper
 from . import _engine, _kernels
 from ._stencils import get_stencil
 from ._steps import ADAPTIVE_EXTRAP, ADAPTIVE_LEVELS, ADAPTIVE_RATIO, step_scale
@@ -80,7 +80,12 @@ def _eps(x_dtype, res_dtype):
 def _info(s, res, n_elems_shape, out_error, nfev, value_shape, failed_msg):
     err = np.asarray(out_error).reshape(value_shape)
     success = bool(np.all(np.isfinite(err))) if s.full_output else not res.failed.any()
-    if res.failed.any():
+    if res.bad_outputs:
+        success = False
+        message = (f"f(x) is not finite for {res.bad_outputs} output(s): their "
+                   "derivatives are nan")
+    elif res.failed.any():
+        success = False
         message = failed_msg
     elif not success:
         message = "some error estimates are not finite"
@@ -208,7 +213,8 @@ def _default_sweep(sweeper, xc, st, eps_f, dtype, full_output):
     D, S, Q, h = (np.ascontiguousarray(a[0]) for a in (D, S, Q, h))
     flags, flagged = _kernels.curvature_flags(
         D, S, Q, h, 1, st.curvature_order, st.order, st.error_constant,
-        float(comb(1 + st.order, st.order)), eps_f, _engine.DOWN_FACTOR, _engine.UP_FACTOR)
+        float(comb(1 + st.order, st.order)), eps_f, _engine.DOWN_FACTOR, _engine.UP_FACTOR,
+        st.curvature_weight_ratio)
     if flagged or full_output:
         return D, S, Q, h, nfev
     kinds = np.full(N, st.kind, dtype=object)
@@ -363,11 +369,10 @@ def derivative(f, x, *, n=1, method="central", order=2, step=None, adaptive=Fals
         sweeper = _coord_sweeper(s, x, f0, True, True, ())
     else:
         y0 = np.asarray(s.call(x.copy()))
-        try:
-            y0 = np.broadcast_to(y0, x.shape)
-        except ValueError:
+        if y0.shape != x.shape:
             raise ValueError(f"f must be elementwise: for x of shape {x.shape} it must "
-                             f"return that shape; it returned {y0.shape}") from None
+                             f"return that shape; it returned {y0.shape} (use gradient "
+                             "or jacobian for functions of a whole array)")
         f0, _, res_dtype = _values_at_x(y0, False)
         sweeper = _elementwise_sweeper(s, x, f0)
         f0 = f0.reshape(-1)
@@ -380,7 +385,8 @@ def derivative(f, x, *, n=1, method="central", order=2, step=None, adaptive=Fals
         bad0 = ~np.isfinite(f0)
         res.value[bad0] = np.nan
         res.error[bad0] = np.nan
-    res.nfev += 1
+        res.failed |= bad0
+    res.nfev += x.size
     _engine.warn_failed(res)
     value = res.value[:, 0].reshape(x.shape)
     out = _finish(value, res_dtype)
@@ -415,7 +421,10 @@ def _scalar_fast_path(f, x, n, method, order, step, adaptive, bounds, args, kwar
     if kind not in V.FD_METHODS or order < 1 or order > 16 or (
             kind == "central" and order % 2):
         return None
-    x = float(x)
+    try:
+        x = float(x)
+    except OverflowError:
+        return None
     if not math.isfinite(x):
         return None
     st = get_stencil(kind, n, order)
@@ -429,10 +438,11 @@ def _scalar_fast_path(f, x, n, method, order, step, adaptive, bounds, args, kwar
             st.curvature_w0, st.curvature_order or 0, n, order, st.exponent_step,
             st.error_constant, float(comb(n + order, order)), h_def, _EPS64)
         _FAST_TOPS[(kind, n, order)] = top
+        _FAST_QRATIO[(kind, n, order)] = st.curvature_weight_ratio
     r = _kernels.scalar_derivative(
         f, x, args, kwargs if kwargs else None, *params, adaptive, ADAPTIVE_LEVELS,
         ADAPTIVE_RATIO, ADAPTIVE_EXTRAP, _FAST_TOPS[(kind, n, order)], _engine.SAFETY,
-        _engine.DOWN_FACTOR, _engine.UP_FACTOR)
+        _engine.DOWN_FACTOR, _engine.UP_FACTOR, _FAST_QRATIO[(kind, n, order)])
     if r is None:
         return None
     value, err, h, nfev = r
@@ -446,11 +456,26 @@ def _scalar_fast_path(f, x, n, method, order, step, adaptive, bounds, args, kwar
 
 _FAST_PARAMS = {}
 _FAST_TOPS = {}
+_FAST_QRATIO = {}
 
 
 def _elementwise_sweeper(s, x, f0):
-    """Vectorised sweep: all elements are perturbed in one call per point."""
+    """Vectorised sweep: all elements are perturbed in one call per point.
+
+    ``nfev`` counts points: each call evaluates ``f`` at ``x.size`` points.
+    """
     flat0 = x.reshape(-1)
+
+    def values(idx, c, h):
+        p = flat0.copy()
+        p[idx] = (flat0[idx] + c * h).astype(x.dtype)
+        y = np.asarray(s.call(p.reshape(x.shape)))
+        if y.dtype.kind not in "fiub":
+            raise TypeError(f"f must return real numbers; it returned dtype {y.dtype}")
+        if y.shape != x.shape:
+            raise ValueError(f"f must be elementwise: for x of shape {x.shape} it must "
+                             f"return that shape; it returned {y.shape}")
+        return y.reshape(-1)[idx].astype(np.float64)
 
     def sweeper(idx, st, H, want_s, want_q=False):
         J, nc = H.shape
@@ -458,34 +483,25 @@ def _elementwise_sweeper(s, x, f0):
         S = np.empty((J, nc, 1)) if want_s else None
         Q = np.empty((J, nc, 1)) if want_q else None
         base = f0[idx]
-        nfev = 0
+        qw = st.curvature_weights if want_q else np.zeros(st.nonzero_offsets.size)
         for j in range(J):
-            acc = st.w0 * base
-            sabs = abs(st.w0) * np.abs(base)
-            qacc = st.curvature_w0 * base
-            qw = st.curvature_weights if want_q else np.zeros(st.nonzero_offsets.size)
-            for c, w, qk in zip(st.nonzero_offsets, st.nonzero_weights, qw):
-                p = flat0.copy()
-                p[idx] = (flat0[idx] + c * H[j]).astype(x.dtype)
-                y = np.asarray(s.call(p.reshape(x.shape)))
-                nfev += 1
-                if y.dtype.kind not in "fiub":
-                    raise TypeError(f"f must return real numbers; it returned dtype {y.dtype}")
-                try:
-                    y = np.broadcast_to(y, x.shape).reshape(-1)[idx].astype(np.float64)
-                except ValueError:
-                    raise ValueError(f"f must be elementwise: for x of shape {x.shape} "
-                                     f"it must return that shape; it returned {y.shape}") from None
-                acc = acc + w * y
-                qacc = qacc + qk * y
-                if want_s:
+            Y = [values(idx, c, H[j]) for c in st.nonzero_offsets]
+            # non-finite values are expected here (the engine retries them)
+            with np.errstate(invalid="ignore", over="ignore"):
+                acc = st.w0 * base
+                sabs = abs(st.w0) * np.abs(base)
+                qacc = st.curvature_w0 * base
+                for y, w, qk in zip(Y, st.nonzero_weights, qw):
+                    acc = acc + w * y
                     sabs = sabs + np.abs(w * y)
-            D[j, :, 0] = acc / H[j] ** st.n
+                    if qk:
+                        qacc = qacc + qk * y
+                D[j, :, 0] = acc / H[j] ** st.n
             if want_s:
                 S[j, :, 0] = sabs
             if want_q:
                 Q[j, :, 0] = qacc
-        return D, S, Q, nfev
+        return D, S, Q, J * st.nonzero_offsets.size * flat0.size
     return sweeper
 
 
@@ -530,8 +546,10 @@ def gradient(f, x, *, method="central", order=2, step=None, adaptive=False, boun
 
     Notes
     -----
-    Central differences cost ``2 n + 1`` evaluations (``n = x.size``),
-    forward and backward ``n + 1``; ``full_output`` doubles the stencil
+    Central differences of order 2 cost ``2 n + 1`` evaluations (``n =
+    x.size``), forward and backward ``order * n + 1`` (``n + 1`` for
+    ``order=1``, SciPy's ``"2-point"``); the curvature check of the default
+    step adds two evaluations per variable it flags; ``full_output`` doubles the stencil
     evaluations to estimate the error and ``adaptive=True`` uses ten steps
     per variable. The loop that builds the points and calls ``f`` is
     compiled; each call gets a fresh array.
@@ -678,6 +696,7 @@ def jvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
         raise ValueError("step must be a positive float for jvp (the step along v)")
     s = _Setup(f, x, method, order, None, adaptive, bounds, args, kwargs, full_output)
     V.check_bool(vectorized, "vectorized")
+    check_workers(workers)
     try:
         vv = np.asarray(v, dtype=np.float64)
     except (TypeError, ValueError):
@@ -702,14 +721,9 @@ def jvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
     nz = vv != 0
     # Scale of t: t * v_i stays within the scale of every variable it moves.
     t_scale = np.min(step_scale(x.astype(np.float64)[nz]) / np.abs(vv[nz]))
-    st0 = get_stencil(s.method, 1, s.order)
+    base = None
     if s_step is not None:
-        t_step = V.check_step(s_step, np.zeros(()))
-        base = np.atleast_1d(t_step)
-    elif s.adaptive:
-        base = None
-    else:
-        base = np.array([st0.optimal_step(eps_f) * t_scale])
+        base = np.atleast_1d(V.check_step(s_step, np.zeros(())))
     t_bounds = None
     if s.bounds is not None:
         lb, ub = (b.astype(np.float64) for b in s.bounds)
@@ -737,6 +751,9 @@ def jvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
             qacc = st.curvature_w0 * f0
             for c, w, qk in zip(st.nonzero_offsets, st.nonzero_weights, qw):
                 p = (x + (c * H[j, 0]) * vv).astype(x.dtype)
+                if s.bounds is not None:
+                    # rounding of x + t v may land an ulp outside the box
+                    p = np.clip(p, s.bounds[0], s.bounds[1]).astype(x.dtype)
                 y, shp, _ = _values_at_x(s.call(p), False)
                 nfev += 1
                 if shp != out_shape:
@@ -752,20 +769,10 @@ def jvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
                 Q[j, 0] = qacc
         return D, S, Q, nfev
 
-    if base is None:
-        # adaptive default: the sequence around the optimal extrapolated step
-        from ._steps import adaptive_steps
-        H = adaptive_steps(np.zeros(1), st0, eps_f)[:, 0] * t_scale
-        base = np.array([H[4]])
-        res = _engine.run(sweeper, np.zeros(1), base, kind=s.method, n=1, order=s.order,
-                          adaptive=True, want_error=s.full_output, bounds=t_bounds,
-                          eps_f=eps_f, dtype=np.dtype(np.float64),
-                          f0_finite=np.isfinite(f0))
-    else:
-        res = _engine.run(sweeper, np.zeros(1), base, kind=s.method, n=1, order=s.order,
-                          adaptive=s.adaptive, want_error=s.full_output, bounds=t_bounds,
-                          eps_f=eps_f, dtype=np.dtype(np.float64),
-                          f0_finite=np.isfinite(f0))
+    res = _engine.run(sweeper, np.zeros(1), base, kind=s.method, n=1, order=s.order,
+                      adaptive=s.adaptive, want_error=s.full_output, bounds=t_bounds,
+                      eps_f=eps_f, dtype=np.dtype(np.float64), f0_finite=np.isfinite(f0),
+                      scale=np.array([t_scale]))
     res.nfev += 1
     _engine.warn_failed(res, "direction")
     out = _finish(res.value[0].reshape(out_shape), res_dtype)

@@ -28,15 +28,16 @@ KINDS = ("central", "forward", "backward")
 
 
 class EngineResult:
-    __slots__ = ("value", "error", "step", "kind", "nfev", "failed")
+    __slots__ = ("value", "error", "step", "kind", "nfev", "failed", "bad_outputs")
 
-    def __init__(self, value, error, step, kind, nfev, failed):
+    def __init__(self, value, error, step, kind, nfev, failed, bad_outputs=0):
         self.value = value      # (N, m)
         self.error = error      # (N, m)
         self.step = step        # (N,)
         self.kind = kind        # (N,) of str
         self.nfev = nfev
         self.failed = failed    # (N,) bool
+        self.bad_outputs = bad_outputs  # outputs of f not finite at x
 
 
 def _actual(xc, H, dtype):
@@ -51,6 +52,30 @@ def _actual(xc, H, dtype):
     # representable perturbation instead of a division by zero.
     tiny = np.spacing(np.abs(xd)).astype(np.float64) * 2
     return np.where(Ha > 0, Ha, np.maximum(tiny, np.finfo(dtype).tiny))
+
+
+def _inside_box(sweeper, xc, lb, ub, dtype):
+    """Wrap ``sweeper`` so that no stencil point leaves ``[lb, ub]``.
+
+    The steps were planned to fit, but rounding of ``x + c h`` (in the
+    working dtype) can still land an ulp outside; such steps are shortened
+    until every point is inside, computed exactly as the sweep computes them.
+    """
+    def points(x, c, H):
+        return (x[None, :] + c * H).astype(dtype).astype(np.float64)
+
+    def wrapped(idx, st, H, want_s, want_q=False):
+        H = np.array(H, dtype=np.float64)
+        x, lo, hi = xc[idx], lb[idx], ub[idx]
+        cmin = min(0.0, float(st.nonzero_offsets.min()))
+        cmax = max(0.0, float(st.nonzero_offsets.max()))
+        for _ in range(200):
+            bad = (points(x, cmax, H) > hi) | (points(x, cmin, H) < lo)
+            if not bad.any():
+                break
+            H[bad] *= 0.875
+        return sweeper(idx, st, np.ascontiguousarray(H), want_s, want_q)
+    return wrapped
 
 
 def _fit_bounds(xc, Htop, kind, n, order, lb, ub):
@@ -104,7 +129,7 @@ def _extrapolate(D, S, H, stencil, eps_f, J, adaptive):
 
 
 def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
-        eps_f, dtype, f0_finite, initial=None):
+        eps_f, dtype, f0_finite, initial=None, scale=None):
     """Differentiate ``N`` coordinates; see the module docstring.
 
     Parameters
@@ -119,6 +144,9 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
     f0_finite : ndarray (m,) of bool
         Outputs whose value at ``x`` is finite; only those are required to
         be finite at the stencil points.
+    scale : ndarray (N,), optional
+        Multiplies the default steps (the scale of a directional
+        derivative's step parameter); ``None`` means 1.
     initial : tuple, optional
         ``(D, S, Q, h)`` of a sweep of every coordinate at the default step
         with the base stencil, already made by the caller (fixed-step
@@ -127,13 +155,14 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
     N = xc.shape[0]
     stencil0 = get_stencil(kind, n, order)
     pilot_nfev = 0
+    sc = np.ones(N) if scale is None else np.asarray(scale, dtype=np.float64)
     if adaptive:
         if base_step is None:
-            H0 = adaptive_steps(xc, stencil0, eps_f)
+            H0 = adaptive_steps(xc, stencil0, eps_f) * sc[None, :]
             if stencil0.curvature_weights is not None and bounds is None:
                 # Pilot: the curvature check of the fixed-step rule tells the
                 # scale of f along each coordinate; centre the sequence there.
-                h = default_steps(xc, stencil0, eps_f)
+                h = default_steps(xc, stencil0, eps_f) * sc
                 _, _, h_ref, pilot_nfev = refine_step(
                     sweeper, np.arange(N), stencil0, xc, h.copy(), eps_f, dtype)
                 sigma = np.where(np.isfinite(h_ref) & (h_ref > 0), h_ref / h, 1.0)
@@ -142,12 +171,14 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
             mid = 2.0 ** -(np.arange(10) - 4.0)
             H0 = mid[:, None] * base_step[None, :]
     elif base_step is None:
-        h = default_steps(xc, stencil0, eps_f)
+        h = default_steps(xc, stencil0, eps_f) * sc
         H0 = np.stack([2 * h, h]) if want_error else h[None, :]
     else:
         H0 = np.stack([2 * base_step, base_step]) if want_error else base_step[None, :]
     J = H0.shape[0]
     lb, ub = bounds if bounds is not None else (None, None)
+    if lb is not None:
+        sweeper = _inside_box(sweeper, xc, lb, ub, dtype)
     kinds, factor = _fit_bounds(xc, H0[0], kind, n, order, lb, ub)
     H0 = H0 * factor[None, :]
 
@@ -176,13 +207,32 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         nfev += ne
         if J == 1:
             return D, np.full(D.shape, np.nan), h
-        H2 = np.ascontiguousarray(_actual(xc[idx], 2 * h[None, :], dtype))
-        D2, S2, _, ne = sweeper(idx, st, H2, True)
-        nfev += ne
-        Hs = np.concatenate([H2, h[None, :]])
-        est, err, _ = _extrapolate(np.concatenate([D2, D[None]]),
-                                   np.concatenate([S2, S[None]]), Hs, st, eps_f, 2, False)
-        return est, err, h
+        # Error estimate from a second stencil at 2h, or at h/2 where 2h
+        # would leave the bounds (then the h/2 value is the one returned).
+        fits = np.ones(idx.size, bool)
+        if room is not None:
+            side = {"central": np.minimum(*room), "forward": room[0],
+                    "backward": room[1]}[knd]
+            fits = 2.0 * st.reach * h <= side * (1 - 2.0 ** -20)
+        est = np.empty(D.shape)
+        err = np.empty(D.shape)
+        steps = h.copy()
+        for sel, coarse in ((np.flatnonzero(fits), True), (np.flatnonzero(~fits), False)):
+            if sel.size == 0:
+                continue
+            H2 = np.ascontiguousarray(_actual(xc[idx[sel]], (2.0 if coarse else 0.5)
+                                              * h[sel][None, :], dtype))
+            D2, S2, _, ne = sweeper(idx[sel], st, H2, True)
+            nfev += ne
+            if coarse:
+                Dl, Sl, Hl = [D2[0], D[sel]], [S2[0], S[sel]], [H2[0], h[sel]]
+            else:
+                Dl, Sl, Hl = [D[sel], D2[0]], [S[sel], S2[0]], [h[sel], H2[0]]
+                steps[sel] = H2[0]
+            e1, e2, _ = _extrapolate(np.stack(Dl), np.stack(Sl), np.stack(Hl), st, eps_f, 2,
+                                     False)
+            est[sel], err[sel] = e1, e2
+        return est, err, steps
 
     refine = (base_step is None and not adaptive
               and get_stencil(kind, n, order).curvature_weights is not None)
@@ -258,7 +308,8 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
     if not f0_finite.all():
         value[:, ~f0_finite] = np.nan
         error[:, ~f0_finite] = np.nan
-    return EngineResult(value, error, step_used, kinds, nfev, failed)
+    return EngineResult(value, error, step_used, kinds, nfev, failed,
+                        int((~f0_finite).sum()))
 
 
 #: The curvature check shrinks the step when the predicted relative
@@ -310,7 +361,7 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None):
         nfev = 0
     flags, _ = _kernels.curvature_flags(
         D, S, Q, h, n, st.curvature_order, p, st.error_constant, float(comb(n + p, p)),
-        eps_f, DOWN_FACTOR, UP_FACTOR)
+        eps_f, DOWN_FACTOR, UP_FACTOR, st.curvature_weight_ratio)
     down = np.flatnonzero((flags == 1) | (flags == 3))
     up = np.flatnonzero(flags == 2)
     reach = st.reach
@@ -342,20 +393,40 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None):
         a_b = active[still_bad]
         h[a_b] = hn[still_bad]
         active = active[moved | still_bad]
-    # grow
+    # grow: the first probe jumps to where the predicted rounding and
+    # truncation errors balance (rounding falls as h**-n, truncation grows as
+    # h**p), at least 8x and at most 0.1 max(1, |x|) or the room in the box;
+    # later probes multiply by 8. A larger step is kept while it agrees with
+    # the smaller one to within the smaller one's rounding.
     active = up
-    for _ in range(MAX_PROBES):
+    if active.size:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            dn_u = np.max(np.abs(D[active]), axis=1)
+            a = st.curvature_order
+            da_u = np.max(np.abs(Q[active]), axis=1) / h[active] ** a
+            rho_u = h[active] * (da_u / dn_u if a > n else dn_u / da_u)
+            tr_u = abs(st.error_constant) * rho_u ** p * comb(n + p, p)
+            qnoise = 4.0 * eps_f * np.max(S[active], axis=1) * st.curvature_weight_ratio
+            tr_u = np.where(np.max(np.abs(Q[active]), axis=1) <= qnoise, 0.0, tr_u)
+            rn_u = eps_f * np.max(S[active], axis=1) / (h[active] ** n * dn_u)
+            jump = (rn_u / np.maximum(tr_u, 1e-300)) ** (1.0 / (n + p))
+        # unresolved curvature (pure rounding in Q) predicts no truncation
+        jump = np.where(np.isfinite(jump), np.clip(jump, R, 1e8), 1e3)
+    for probe in range(MAX_PROBES):
         if active.size == 0:
             break
-        hn = h[active] * R
-        cap = np.full(active.size, 0.1)
+        hn = h[active] * (jump if probe == 0 else R)
+        cap = 0.1 * np.maximum(1.0, np.abs(xc[active]))
         if room is not None:
             up_room, dn_room = (r[active] for r in room)
             side = {"central": np.minimum(up_room, dn_room), "forward": up_room,
                     "backward": dn_room}[st.kind]
             cap = np.minimum(cap, side / reach)
-        ok = hn <= cap
+        hn = np.minimum(hn, cap)
+        ok = hn > h[active] * 1.5
         active, hn = active[ok], hn[ok]
+        if probe == 0:
+            jump = jump[ok]
         if active.size == 0:
             break
         Hn = _actual(xc[active], hn[None, :], dtype)
@@ -365,6 +436,8 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None):
         with np.errstate(invalid="ignore"):
             diff = np.max(np.abs(Dn - D[active]), axis=1)
             moved = np.isfinite(Dn).all(axis=1) & (diff <= noise(S[active], h[active]))
+            # a zero quotient that stays zero carries no information
+            moved &= ~((D[active] == 0).all(axis=1) & (Dn == 0).all(axis=1))
         a_m = active[moved]
         D[a_m], S[a_m], h[a_m] = Dn[moved], Sn[moved], hn[moved]
         active = a_m
@@ -374,7 +447,11 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None):
 def warn_failed(res, what="element"):
     """Warn once when some elements could not be computed."""
     k = int(res.failed.sum())
-    if k:
+    if res.bad_outputs:
+        warnings.warn(
+            f"numdiff: f(x) is not finite for {res.bad_outputs} output(s); their "
+            "derivatives are nan (see info.message)", RuntimeWarning, stacklevel=3)
+    elif k:
         warnings.warn(
             f"numdiff: f was not finite at every stencil point for {k} {what}(s) "
             f"of {res.failed.size}, even with one-sided and smaller steps; those "

@@ -337,7 +337,7 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
                       int nderiv, int order, int estep, double error_constant,
                       double binom, double h_default, double eps, bint adaptive,
                       int levels, double ratio, int kmax, double h_top, double safety,
-                      double down_factor, double up_factor):
+                      double down_factor, double up_factor, double qratio):
     """Scalar derivative at a float64 point, or ``None`` to fall back.
 
     Returns ``(value, error, step, nfev)``; ``error`` is ``nan`` unless
@@ -366,6 +366,9 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
     if qweights is not None:
         # the curvature check of the engine (refine_step), same formulas
         dn = fabs(D)
+        if dn == 0:
+            if eps * S / pow(h, nderiv) > 1e-8 * max(1.0, fabs(Q) / pow(h, qorder)):
+                return None
         da = fabs(Q) / pow(h, qorder)
         if qorder > nderiv:
             rho = h * da / dn if dn > 0 else INFINITY
@@ -374,6 +377,8 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
         if rho != rho:
             rho = INFINITY
         trunc = fabs(error_constant) * pow(rho, order) * binom
+        if fabs(Q) <= 4.0 * eps * S * qratio:
+            trunc = 0.0      # curvature below its own rounding: unresolved
         rnd = eps * S / (pow(h, nderiv) * dn) if dn > 0 else INFINITY
         opt = pow(eps, order / (order + <double> nderiv))
         if trunc > down_factor * opt and trunc > rnd:
@@ -401,7 +406,7 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
 def curvature_flags(const double[:, ::1] D, const double[:, ::1] S,
                     const double[:, ::1] Q, const double[::1] h, int nderiv,
                     int qorder, int order, double error_constant, double binom,
-                    double eps, double down_factor, double up_factor):
+                    double eps, double down_factor, double up_factor, double qratio):
     """Per coordinate: 0 keep the step, 1 shrink it, 2 grow it, 3 not finite.
 
     The same test as ``refine_step`` in ``_engine.py`` (which documents
@@ -430,6 +435,14 @@ def curvature_flags(const double[:, ::1] D, const double[:, ::1] S,
             any_flag = True
             continue
         da /= pow(h[i], qorder)
+        hn = pow(h[i], nderiv)
+        if dn == 0:
+            # a quotient that rounded to zero while its rounding level is
+            # far from negligible (x**3 at 1e3 with n=3): grow the step
+            if eps * smax / hn > 1e-8 * max(1.0, da):
+                flags[i] = 2
+                any_flag = True
+            continue
         if qorder > nderiv:
             rho = h[i] * da / dn if dn > 0 else INFINITY
         else:
@@ -437,8 +450,9 @@ def curvature_flags(const double[:, ::1] D, const double[:, ::1] S,
         if rho != rho:
             rho = INFINITY
         trunc = fabs(error_constant) * pow(rho, order) * binom
-        hn = pow(h[i], nderiv)
-        rnd = eps * smax / (hn * dn) if dn > 0 else INFINITY
+        if da * pow(h[i], qorder) <= 4.0 * eps * smax * qratio:
+            trunc = 0.0      # curvature below its own rounding: unresolved
+        rnd = eps * smax / (hn * dn)
         if trunc > down_factor * opt and trunc > rnd:
             flags[i] = 1
             any_flag = True

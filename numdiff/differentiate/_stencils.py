@@ -101,7 +101,7 @@ class Stencil:
     __slots__ = ("kind", "n", "order", "offsets", "weights", "w0",
                  "exponent_step", "error_constant", "abs_weight_sum", "reach",
                  "nonzero_offsets", "nonzero_weights", "curvature_weights",
-                 "curvature_w0", "curvature_order")
+                 "curvature_w0", "curvature_order", "curvature_weight_ratio")
 
     def __init__(self, kind, n, order):
         self.kind = kind
@@ -138,12 +138,17 @@ class Stencil:
         self.curvature_weights = None
         self.curvature_w0 = 0.0
         self.curvature_order = None
+        self.curvature_weight_ratio = 0.0
         a = n + 1 if n == 1 else n - 1
         if a < len(pts):
             q = dict(zip(pts, fornberg_weights(pts, a)))
             self.curvature_order = a
             self.curvature_weights = np.array([float(q[int(c)]) for c in self.nonzero_offsets])
             self.curvature_w0 = float(q.get(0, 0))
+            # sum |q| / sum |w|: converts the rounding sum of the derivative
+            # into that of the neighbouring one
+            self.curvature_weight_ratio = float(sum(abs(v) for v in q.values())) / float(
+                sum(abs(wk) for wk in w))
 
     def optimal_step(self, eps):
         """Step minimising ``eps*W/h**n + |C| h**p`` for a unit-scale ``f``.

@@ -1,0 +1,115 @@
+"""Regression tests for defects found in review (one test per finding)."""
+import warnings
+
+import numpy as np
+import pytest
+
+import numdiff as nd
+
+
+def recorder(f, lb, ub):
+    seen = []
+
+    def g(t):
+        t = np.asarray(t, dtype=np.float64)
+        seen.append(t.copy())
+        return f(t)
+    return g, seen
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4])
+@pytest.mark.parametrize("adaptive, full_output", [(False, False), (False, True),
+                                                   (True, True)])
+def test_bounds_hold_with_error_estimates_and_tiny_room(n, adaptive, full_output):
+    for lb, ub, x in [(0.999, 1.001, 1.0), (1.0, 1.0 + 3e-11, 1.0), (0.0, 1.0, 1e-12)]:
+        g, seen = recorder(lambda t: 1e8 + t + np.sin(t), lb, ub)
+        nd.derivative(g, x, n=n, bounds=(lb, ub), adaptive=adaptive,
+                      full_output=full_output)
+        pts = np.concatenate([np.ravel(p) for p in seen])
+        assert pts.min() >= lb and pts.max() <= ub, (lb, ub, x)
+
+
+def test_bounds_hold_for_float32_points():
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        lb, ub = np.sort(rng.uniform(1.2, 1.3, 2))
+        x = np.float32(rng.uniform(lb, ub))
+        if not lb <= float(x) <= ub:
+            continue
+        g, seen = recorder(np.sin, lb, ub)
+        nd.derivative(g, x, n=3, bounds=(lb, ub), adaptive=True)
+        pts = np.concatenate([np.ravel(p) for p in seen])
+        assert pts.min() >= lb and pts.max() <= ub
+
+
+def test_gradient_bounds_hold_with_full_output():
+    lb, ub = np.array([0.999, -1.0]), np.array([1.001, 1.0])
+    seen = []
+
+    def f(x):
+        seen.append(x.copy())
+        return 1e8 + np.sum(x)
+    nd.gradient(f, [1.0, 0.0], bounds=(lb, ub), full_output=True)
+    pts = np.array(seen)
+    assert np.all(pts >= lb) and np.all(pts <= ub)
+
+
+def test_non_elementwise_f_is_rejected():
+    with pytest.raises(ValueError, match="elementwise"):
+        nd.derivative(lambda x: np.sum(x ** 2), [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="elementwise"):
+        nd.derivative(lambda x: np.ones(1), [1.0, 2.0, 3.0])
+
+
+def test_nonfinite_f_at_x_warns_for_gradient():
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        g, info = nd.gradient(lambda x: np.nan, [1.0, 2.0], full_output=True)
+    assert np.all(np.isnan(g)) and not info.success
+    assert "not finite" in info.message
+    assert sum(issubclass(w.category, RuntimeWarning) for w in rec) == 1
+
+
+def test_jvp_uses_the_curvature_check():
+    f = lambda x: float(np.sum(np.log(x)))  # noqa: E731
+    x, v = np.array([1e-7, 1.0]), np.ones(2)
+    exact = 1e7 + 1.0
+    d, info = nd.jvp(f, x, v, full_output=True)
+    assert abs(d - exact) / exact < 1e-6
+    assert abs(d - exact) <= info.error
+    d, info = nd.jvp(f, x, v, adaptive=True, full_output=True)
+    assert abs(d - exact) / exact < 1e-6
+    assert abs(d - exact) <= info.error
+
+
+def test_large_arguments_higher_derivatives():
+    assert nd.derivative(lambda x: x ** 3, 1e3, n=3) == pytest.approx(6.0, rel=1e-6)
+    assert nd.derivative(lambda x: x ** 3, 1e8, n=2) == pytest.approx(6e8, rel=1e-6)
+    assert nd.derivative(np.log, 1e8) == pytest.approx(1e-8, rel=1e-6)
+
+
+def test_stationary_points_cost_no_extra_evaluations():
+    _, info = nd.gradient(lambda x: np.sum(x ** 2), np.zeros(5), full_output=True)
+    assert info.nfev == 21
+
+
+def test_elementwise_nfev_counts_points():
+    calls = []
+
+    def f(x):
+        calls.append(np.size(x))
+        return np.exp(x)
+    _, info = nd.derivative(f, np.linspace(0, 1, 7), full_output=True)
+    assert info.nfev == sum(calls)
+
+
+def test_jvp_rejects_bad_workers():
+    with pytest.raises(TypeError, match="workers"):
+        nd.jvp(np.sum, [1.0], [1.0], workers="garbage")
+    with pytest.raises(ValueError, match="workers"):
+        nd.jvp(np.sum, [1.0], [1.0], workers=0)
+
+
+def test_huge_integer_x_is_rejected_cleanly():
+    with pytest.raises((TypeError, ValueError)):
+        nd.derivative(np.sin, 10 ** 400)
