@@ -329,10 +329,12 @@ def derivative(f, x, *, n=1, method="central", order=2, step=None, adaptive=Fals
     Notes
     -----
     The stencil weights come from Fornberg's algorithm [1]_. Without
-    ``adaptive`` one stencil is evaluated at the default step ``h = h_opt *
-    max(|x|, 1)``, with ``h_opt`` balancing truncation and rounding for the
-    working precision [4]_; ``full_output`` then adds one stencil at ``2h`` to
-    estimate the truncation error. With ``adaptive=True`` ten steps in ratio
+    ``adaptive`` one stencil is evaluated at the default step ``h_opt``, an
+    absolute step balancing truncation and rounding for the working
+    precision; the values it produces are then checked for curvature and
+    rounding, and the step is shrunk or grown where they show it is wrong for
+    the scale of ``f`` [4]_ (see :doc:`/user_guide/steps`). ``full_output``
+    adds one stencil at ``2h`` to estimate the truncation error. With ``adaptive=True`` ten steps in ratio
     2 are combined by Richardson extrapolation [2]_, [3]_ and the entry with
     the smallest estimated error (truncation from neighbouring entries, times
     a safety factor, plus a rounding bound) is returned.
