@@ -113,3 +113,15 @@ def test_jvp_rejects_bad_workers():
 def test_huge_integer_x_is_rejected_cleanly():
     with pytest.raises((TypeError, ValueError)):
         nd.derivative(np.sin, 10 ** 400)
+
+
+@pytest.mark.parametrize("f, df, x", [
+    (lambda t: 1 / t, lambda t: -1 / t ** 2, 1e-8),
+    (np.log, lambda t: 1 / t, 1e-8),
+    (np.sqrt, lambda t: 0.5 / np.sqrt(t), 1e-8),
+    (lambda t: 1 / t, lambda t: -1 / t ** 2, -1e-6),
+])
+def test_singularity_at_zero_close_to_x(f, df, x):
+    d, info = nd.derivative(f, x, full_output=True)
+    assert abs(d - df(x)) / abs(df(x)) < 1e-6
+    assert abs(d - df(x)) <= info.error

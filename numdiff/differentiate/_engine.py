@@ -167,6 +167,12 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
                     sweeper, np.arange(N), stencil0, xc, h.copy(), eps_f, dtype)
                 sigma = np.where(np.isfinite(h_ref) & (h_ref > 0), h_ref / h, 1.0)
                 H0 = H0 * sigma[None, :]
+                # The largest step stays within max(1, |x|): a pilot that
+                # grew its step where f is flat (a tail that underflows, a
+                # quotient lost in rounding) must not send the sequence to
+                # where f carries no information about x.
+                top = np.maximum(1.0, np.abs(xc))
+                H0 = H0 * np.minimum(1.0, top / H0[0])[None, :]
         else:
             mid = 2.0 ** -(np.arange(10) - 4.0)
             H0 = mid[:, None] * base_step[None, :]
@@ -314,13 +320,17 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
 
 #: The curvature check shrinks the step when the predicted relative
 #: truncation error exceeds DOWN_FACTOR times the optimum error of the
-#: stencil, and grows it when the predicted rounding error exceeds UP_FACTOR
+#: stencil and 10 times the predicted rounding error (when the two are
+#: comparable the step is near its optimum already), and grows it when the predicted rounding error exceeds UP_FACTOR
 #: times the optimum (the model is conservative: factorial growth assumed).
 DOWN_FACTOR = 100.0
 UP_FACTOR = 100.0
 #: Ratio of the probes of the curvature check, and their maximum number.
 PROBE_RATIO = 8.0
 MAX_PROBES = 6
+#: Shrinking may need more: from the default step 1e-5 down to a variable at
+#: 1e-13 next to a pole takes eleven divisions by 8.
+MAX_DOWN_PROBES = 12
 
 
 def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None):
@@ -372,10 +382,22 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None):
     # shrink
     active = down
     prev = np.full(xc.shape[0], np.inf)
-    for _ in range(MAX_PROBES):
+    # A flagged stencil that reaches across zero from a non-zero x (where
+    # log, sqrt, 1/x and x log x are singular) first jumps to a step that
+    # keeps it on x's side; the values across the singularity are not a
+    # derivative, so the usual ratio-8 convergence test cannot start there.
+    lo = np.min(np.append(st.nonzero_offsets, 0.0))
+    hi = np.max(np.append(st.nonzero_offsets, 0.0))
+    xa = xc[active]
+    crosses = (xa != 0) & (((xa > 0) & (xa + lo * h[active] <= 0))
+                           | ((xa < 0) & (xa + hi * h[active] >= 0)))
+    first = np.where(crosses, np.minimum(1.0 / R, np.abs(xa) / (2.0 * st.reach * h[active])),
+                     1.0 / R)
+    for probe in range(MAX_DOWN_PROBES):
         if active.size == 0:
             break
-        Hn = _actual(xc[active], h[active][None, :] / R, dtype)
+        factor = first if probe == 0 else 1.0 / R
+        Hn = _actual(xc[active], (h[active] * factor)[None, :], dtype)
         Dn, Sn, _, ne = sweeper(idx[active], st, np.ascontiguousarray(Hn), True)
         nfev += ne
         Dn, Sn, hn = Dn[0], Sn[0], Hn[0]
@@ -385,11 +407,12 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None):
             diff = np.max(np.abs(Dn - D[active]), axis=1)
             truncating = diff > noise(S[active], h[active]) + noise(Sn, hn)
             falling = diff * R ** p / 8.0 <= prev[active]
-        moved = (old_bad & new_ok) | (~old_bad & new_ok & truncating & falling)
+        jumped = crosses if probe == 0 else np.zeros(active.size, bool)
+        moved = (old_bad & new_ok) | (~old_bad & new_ok & truncating & (falling | jumped))
         still_bad = old_bad & ~new_ok
         a_m = active[moved]
         D[a_m], S[a_m], h[a_m] = Dn[moved], Sn[moved], hn[moved]
-        prev[a_m] = np.where(old_bad[moved], np.inf, diff[moved])
+        prev[a_m] = np.where(old_bad[moved] | jumped[moved], np.inf, diff[moved])
         a_b = active[still_bad]
         h[a_b] = hn[still_bad]
         active = active[moved | still_bad]
@@ -404,13 +427,15 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None):
             dn_u = np.max(np.abs(D[active]), axis=1)
             a = st.curvature_order
             da_u = np.max(np.abs(Q[active]), axis=1) / h[active] ** a
+            if a > n:
+                # a curvature below its own rounding is bounded by that rounding
+                qnoise = 4.0 * eps_f * np.max(S[active], axis=1) * st.curvature_weight_ratio
+                da_u = np.maximum(da_u, qnoise / h[active] ** a)
             rho_u = h[active] * (da_u / dn_u if a > n else dn_u / da_u)
             tr_u = abs(st.error_constant) * rho_u ** p * comb(n + p, p)
-            qnoise = 4.0 * eps_f * np.max(S[active], axis=1) * st.curvature_weight_ratio
-            tr_u = np.where(np.max(np.abs(Q[active]), axis=1) <= qnoise, 0.0, tr_u)
             rn_u = eps_f * np.max(S[active], axis=1) / (h[active] ** n * dn_u)
             jump = (rn_u / np.maximum(tr_u, 1e-300)) ** (1.0 / (n + p))
-        # unresolved curvature (pure rounding in Q) predicts no truncation
+        # a quotient that rounded to zero gives no prediction: jump 1000x
         jump = np.where(np.isfinite(jump), np.clip(jump, R, 1e8), 1e3)
     for probe in range(MAX_PROBES):
         if active.size == 0:

@@ -381,7 +381,7 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
             trunc = 0.0      # curvature below its own rounding: unresolved
         rnd = eps * S / (pow(h, nderiv) * dn) if dn > 0 else INFINITY
         opt = pow(eps, order / (order + <double> nderiv))
-        if trunc > down_factor * opt and trunc > rnd:
+        if trunc > down_factor * opt and trunc > 10.0 * rnd:
             return None
         if rnd > up_factor * opt and trunc < 1e-3 * rnd and isfinite(rnd):
             return None
@@ -453,7 +453,7 @@ def curvature_flags(const double[:, ::1] D, const double[:, ::1] S,
         if da * pow(h[i], qorder) <= 4.0 * eps * smax * qratio:
             trunc = 0.0      # curvature below its own rounding: unresolved
         rnd = eps * smax / (hn * dn)
-        if trunc > down_factor * opt and trunc > rnd:
+        if trunc > down_factor * opt and trunc > 10.0 * rnd:
             flags[i] = 1
             any_flag = True
         elif rnd > up_factor * opt and trunc < 1e-3 * rnd and isfinite(rnd):
