@@ -125,3 +125,21 @@ def test_singularity_at_zero_close_to_x(f, df, x):
     d, info = nd.derivative(f, x, full_output=True)
     assert abs(d - df(x)) / abs(df(x)) < 1e-6
     assert abs(d - df(x)) <= info.error
+
+
+def test_output_nonfinite_at_x_does_not_spoil_other_entries():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        J = nd.jacobian(np.log, [1e-7, 0.0])
+    assert J[0, 0] == pytest.approx(1e7, rel=1e-6)
+    assert J[0, 1] == 0.0 and np.all(np.isnan(J[1]))
+
+
+def test_one_bad_output_keeps_the_rest_of_the_column():
+    def iso(x):
+        return 0.0 if np.all(x == [1.0, 2.0]) else np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        J = nd.jacobian(lambda x: np.array([iso(x), x[0]]), [1.0, 2.0])
+    assert np.all(np.isnan(J[0]))
+    np.testing.assert_allclose(J[1], [1.0, 0.0], atol=1e-9)

@@ -164,7 +164,8 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
                 # scale of f along each coordinate; centre the sequence there.
                 h = default_steps(xc, stencil0, eps_f) * sc
                 _, _, h_ref, pilot_nfev = refine_step(
-                    sweeper, np.arange(N), stencil0, xc, h.copy(), eps_f, dtype)
+                    sweeper, np.arange(N), stencil0, xc, h.copy(), eps_f, dtype,
+                    cols=f0_finite)
                 sigma = np.where(np.isfinite(h_ref) & (h_ref > 0), h_ref / h, 1.0)
                 H0 = H0 * sigma[None, :]
                 # The largest step stays within max(1, |x|): a pilot that
@@ -209,7 +210,8 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         if lb is not None:
             room = (ub[idx] - xc[idx], xc[idx] - lb[idx])
         init = initial if (initial is not None and knd == kind and idx.size == N) else None
-        D, S, h, ne = refine_step(sweeper, idx, st, xc[idx], h, eps_f, dtype, room, init)
+        D, S, h, ne = refine_step(sweeper, idx, st, xc[idx], h, eps_f, dtype, room, init,
+                                  cols=f0_finite)
         nfev += ne
         if J == 1:
             return D, np.full(D.shape, np.nan), h
@@ -267,6 +269,7 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         return np.flatnonzero(~ok)
 
     failed_idx = bad_rows()
+    first_value, first_error = value.copy(), error.copy()
     if failed_idx.size:
         # Non-finite values at some stencil point: try the other stencils at
         # the same step, then all stencils at smaller steps (the contract's
@@ -308,8 +311,12 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
     failed = np.zeros(N, bool)
     failed[failed_idx] = True
     if failed_idx.size:
-        value[failed_idx] = np.nan
-        error[failed_idx] = np.nan
+        # keep the outputs of the first attempt that were computed; only the
+        # entries that never became finite are nan
+        fv, fe = first_value[failed_idx], first_error[failed_idx]
+        ok = np.isfinite(fv) & (np.isfinite(fe) if J > 1 else True)
+        value[failed_idx] = np.where(ok, fv, np.nan)
+        error[failed_idx] = np.where(ok, fe, np.nan)
     # Outputs that are not finite at x itself have no derivative.
     if not f0_finite.all():
         value[:, ~f0_finite] = np.nan
@@ -333,7 +340,8 @@ MAX_PROBES = 6
 MAX_DOWN_PROBES = 12
 
 
-def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None):
+def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
+                cols=None):
     """Default-step check: shrink or grow the step where the values demand it.
 
     The stencil values give, besides the derivative ``D = f^(n)``, a
@@ -356,7 +364,8 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None):
     not flagged cost no extra evaluation.
 
     ``initial=(D, S, Q, h)`` supplies the first sweep when the caller has
-    already made it. Returns ``(D, S, h, nfev)`` with ``D``/``S`` of shape
+    already made it. ``cols`` selects the outputs that decide (those finite
+    at ``x``; the others have no derivative and must not steer the step). Returns ``(D, S, h, nfev)`` with ``D``/``S`` of shape
     ``(nc, m)``.
     """
     p, n = st.order, st.n
@@ -369,15 +378,21 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None):
     else:
         D, S, Q, h = (np.array(a) for a in initial)
         nfev = 0
+    if cols is None:
+        cols = np.ones(D.shape[1], bool)
+    c = np.flatnonzero(cols)
+    if c.size == 0:
+        return D, S, h, nfev
     flags, _ = _kernels.curvature_flags(
-        D, S, Q, h, n, st.curvature_order, p, st.error_constant, float(comb(n + p, p)),
+        np.ascontiguousarray(D[:, c]), np.ascontiguousarray(S[:, c]),
+        np.ascontiguousarray(Q[:, c]), h, n, st.curvature_order, p, st.error_constant, float(comb(n + p, p)),
         eps_f, DOWN_FACTOR, UP_FACTOR, st.curvature_weight_ratio)
     down = np.flatnonzero((flags == 1) | (flags == 3))
     up = np.flatnonzero(flags == 2)
     reach = st.reach
 
     def noise(Sx, hx):
-        return 4.0 * eps_f * np.max(Sx, axis=1) / hx ** n
+        return 4.0 * eps_f * np.max(Sx[:, c], axis=1) / hx ** n
 
     # shrink
     active = down
@@ -401,10 +416,10 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None):
         Dn, Sn, _, ne = sweeper(idx[active], st, np.ascontiguousarray(Hn), True)
         nfev += ne
         Dn, Sn, hn = Dn[0], Sn[0], Hn[0]
-        old_bad = ~np.isfinite(D[active]).all(axis=1)
-        new_ok = np.isfinite(Dn).all(axis=1)
+        old_bad = ~np.isfinite(D[active][:, c]).all(axis=1)
+        new_ok = np.isfinite(Dn[:, c]).all(axis=1)
         with np.errstate(invalid="ignore"):
-            diff = np.max(np.abs(Dn - D[active]), axis=1)
+            diff = np.max(np.abs(Dn[:, c] - D[active][:, c]), axis=1)
             truncating = diff > noise(S[active], h[active]) + noise(Sn, hn)
             falling = diff * R ** p / 8.0 <= prev[active]
         jumped = crosses if probe == 0 else np.zeros(active.size, bool)
@@ -424,16 +439,16 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None):
     active = up
     if active.size:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            dn_u = np.max(np.abs(D[active]), axis=1)
+            dn_u = np.max(np.abs(D[active][:, c]), axis=1)
             a = st.curvature_order
-            da_u = np.max(np.abs(Q[active]), axis=1) / h[active] ** a
+            da_u = np.max(np.abs(Q[active][:, c]), axis=1) / h[active] ** a
             if a > n:
                 # a curvature below its own rounding is bounded by that rounding
-                qnoise = 4.0 * eps_f * np.max(S[active], axis=1) * st.curvature_weight_ratio
+                qnoise = 4.0 * eps_f * np.max(S[active][:, c], axis=1) * st.curvature_weight_ratio
                 da_u = np.maximum(da_u, qnoise / h[active] ** a)
             rho_u = h[active] * (da_u / dn_u if a > n else dn_u / da_u)
             tr_u = abs(st.error_constant) * rho_u ** p * comb(n + p, p)
-            rn_u = eps_f * np.max(S[active], axis=1) / (h[active] ** n * dn_u)
+            rn_u = eps_f * np.max(S[active][:, c], axis=1) / (h[active] ** n * dn_u)
             jump = (rn_u / np.maximum(tr_u, 1e-300)) ** (1.0 / (n + p))
         # a quotient that rounded to zero gives no prediction: jump 1000x
         jump = np.where(np.isfinite(jump), np.clip(jump, R, 1e8), 1e3)
@@ -459,10 +474,10 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None):
         nfev += ne
         Dn, Sn, hn = Dn[0], Sn[0], Hn[0]
         with np.errstate(invalid="ignore"):
-            diff = np.max(np.abs(Dn - D[active]), axis=1)
-            moved = np.isfinite(Dn).all(axis=1) & (diff <= noise(S[active], h[active]))
+            diff = np.max(np.abs(Dn[:, c] - D[active][:, c]), axis=1)
+            moved = np.isfinite(Dn[:, c]).all(axis=1) & (diff <= noise(S[active], h[active]))
             # a zero quotient that stays zero carries no information
-            moved &= ~((D[active] == 0).all(axis=1) & (Dn == 0).all(axis=1))
+            moved &= ~((D[active][:, c] == 0).all(axis=1) & (Dn[:, c] == 0).all(axis=1))
         a_m = active[moved]
         D[a_m], S[a_m], h[a_m] = Dn[moved], Sn[moved], hn[moved]
         active = a_m
