@@ -143,3 +143,11 @@ def test_one_bad_output_keeps_the_rest_of_the_column():
         J = nd.jacobian(lambda x: np.array([iso(x), x[0]]), [1.0, 2.0])
     assert np.all(np.isnan(J[0]))
     np.testing.assert_allclose(J[1], [1.0, 0.0], atol=1e-9)
+
+
+@pytest.mark.parametrize("method", ["central", "forward", "backward"])
+def test_structural_zeros_are_exact(method):
+    f = lambda x: np.array([x[0] ** 2 + 1e8, 3 * x[1] + 1e8])  # noqa: E731
+    for kw in ({}, {"vectorized": False}, {"full_output": False}):
+        J = nd.jacobian(f, [1.0, 2.0], method=method, **kw)
+        assert J[0, 1] == 0.0 and J[1, 0] == 0.0

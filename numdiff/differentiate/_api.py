@@ -152,13 +152,14 @@ def _accumulate(Y, idx, st, H, f0, want_s, want_q):
     K = st.nonzero_offsets.size
     Y = Y.reshape(nc, J, K, -1).transpose(1, 0, 2, 3)          # (J, nc, K, m)
     w = st.nonzero_weights[None, None, :, None]
-    D = (Y * w).sum(axis=2) + st.w0 * f0[None, None, :]
+    # weights sum to zero: difference from f0 first (exact zeros stay zero)
+    D = ((Y - f0[None, None, None, :]) * w).sum(axis=2)
     S = Q = None
     if want_s:
         S = np.abs(Y * w).sum(axis=2) + abs(st.w0) * np.abs(f0)[None, None, :]
     if want_q:
         q = st.curvature_weights[None, None, :, None]
-        Q = (Y * q).sum(axis=2) + st.curvature_w0 * f0[None, None, :]
+        Q = ((Y - f0[None, None, None, :]) * q).sum(axis=2)
     D /= (H ** st.n)[:, :, None]
     return D, S, Q
 
@@ -491,12 +492,13 @@ def _elementwise_sweeper(s, x, f0):
             Y = [values(idx, c, H[j]) for c in st.nonzero_offsets]
             # non-finite values are expected here (the engine retries them)
             with np.errstate(invalid="ignore", over="ignore"):
-                acc = st.w0 * base
+                acc = 0.0
                 sabs = abs(st.w0) * np.abs(base)
-                qacc = st.curvature_w0 * base
+                qacc = 0.0
                 for y, w, qk in zip(Y, st.nonzero_weights, qw):
+                    y = y - base          # weights sum to zero
                     acc = acc + w * y
-                    sabs = sabs + np.abs(w * y)
+                    sabs = sabs + np.abs(w * (y + base))
                     if qk:
                         qacc = qacc + qk * y
                 D[j, :, 0] = acc / H[j] ** st.n
@@ -749,9 +751,9 @@ def jvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
         nfev = 0
         qw = st.curvature_weights if want_q else np.zeros(st.nonzero_offsets.size)
         for j in range(J):
-            acc = st.w0 * f0
+            acc = 0.0
             sabs = np.abs(st.w0 * f0)
-            qacc = st.curvature_w0 * f0
+            qacc = 0.0
             for c, w, qk in zip(st.nonzero_offsets, st.nonzero_weights, qw):
                 p = (x + (c * H[j, 0]) * vv).astype(x.dtype)
                 if s.bounds is not None:
@@ -762,9 +764,9 @@ def jvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
                 if shp != out_shape:
                     raise ValueError(f"f returned shape {shp} at a perturbed point but "
                                      f"{out_shape} at x")
-                acc = acc + w * y
+                acc = acc + w * (y - f0)      # weights sum to zero
                 sabs = sabs + np.abs(w * y)
-                qacc = qacc + qk * y
+                qacc = qacc + qk * (y - f0)
             D[j, 0] = acc / H[j, 0] ** st.n
             if want_s:
                 S[j, 0] = sabs

@@ -122,13 +122,13 @@ def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
         for j in range(J):
             h = steps[j, i]
             for t in range(m):
-                D[j, i, t] = w0 * f0[t]
+                D[j, i, t] = 0.0
             if want_s:
                 for t in range(m):
                     S[j, i, t] = fabs(w0 * f0[t])
             if want_q:
                 for t in range(m):
-                    Q[j, i, t] = q0 * f0[t]
+                    Q[j, i, t] = 0.0
             for k in range(K):
                 if is32:
                     val = <double> (<float> (xf[ci] + offsets[k] * h))
@@ -153,13 +153,13 @@ def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
                 _load_values(y, &buf[0], m, out_shape, scalar_out)
                 w = weights[k]
                 for t in range(m):
-                    D[j, i, t] += w * buf[t]
+                    D[j, i, t] += w * (buf[t] - f0[t])
                 if want_s:
                     for t in range(m):
                         S[j, i, t] += fabs(w * buf[t])
                 if want_q:
                     for t in range(m):
-                        Q[j, i, t] += qweights[k] * buf[t]
+                        Q[j, i, t] += qweights[k] * (buf[t] - f0[t])
             hn = pow(h, nderiv)
             for t in range(m):
                 D[j, i, t] /= hn
@@ -317,14 +317,14 @@ cdef int _stencil_at(object func, double x, double h, tuple args, dict kwargs,
                      double w0, double f0, const double[::1] qw, double q0,
                      int nderiv, double* D, double* S, double* Q) except -1:
     cdef Py_ssize_t k
-    cdef double y, d = w0 * f0, s = fabs(w0 * f0), q = q0 * f0
+    cdef double y, d = 0.0, s = fabs(w0 * f0), q = 0.0
     for k in range(offsets.shape[0]):
         if not _call_float(func, x + offsets[k] * h, args, kwargs, has_kw, &y):
             return 0
-        d += weights[k] * y
+        d += weights[k] * (y - f0)
         s += fabs(weights[k] * y)
         if qw is not None:
-            q += qw[k] * y
+            q += qw[k] * (y - f0)
     D[0] = d / pow(h, nderiv)
     S[0] = s
     Q[0] = q
