@@ -444,7 +444,7 @@ def _scalar_fast_path(f, x, n, method, order, step, adaptive, bounds, args, kwar
         _FAST_QRATIO[(kind, n, order)] = st.curvature_weight_ratio
     r = _kernels.scalar_derivative(
         f, x, args, kwargs if kwargs else None, *params, adaptive, ADAPTIVE_LEVELS,
-        ADAPTIVE_RATIO, ADAPTIVE_EXTRAP, min(_FAST_TOPS[(kind, n, order)], max(1.0, abs(x))),
+        ADAPTIVE_RATIO, ADAPTIVE_EXTRAP, min(_FAST_TOPS[(kind, n, order)], 0.5 * max(1.0, abs(x)) / st.reach),
         _engine.SAFETY,
         _engine.DOWN_FACTOR, _engine.UP_FACTOR, _FAST_QRATIO[(kind, n, order)])
     if r is None:

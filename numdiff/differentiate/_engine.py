@@ -78,6 +78,11 @@ def _inside_box(sweeper, xc, lb, ub, dtype):
     return wrapped
 
 
+def adaptive_top_cap(xc, stencil):
+    """Largest first step of an adaptive sequence: reach * h <= max(1, |x|)/2."""
+    return 0.5 * np.maximum(1.0, np.abs(xc)) / stencil.reach
+
+
 def _fit_bounds(xc, Htop, kind, n, order, lb, ub):
     """Per coordinate: the stencil kind and a factor (<= 1) on its steps."""
     N = xc.shape[0]
@@ -168,12 +173,18 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
                     cols=f0_finite)
                 sigma = np.where(np.isfinite(h_ref) & (h_ref > 0), h_ref / h, 1.0)
                 H0 = H0 * sigma[None, :]
-                # The largest step stays within max(1, |x|): a pilot that
-                # grew its step where f is flat (a tail that underflows, a
-                # quotient lost in rounding) must not send the sequence to
-                # where f carries no information about x.
-                top = np.maximum(1.0, np.abs(xc))
-                H0 = H0 * np.minimum(1.0, top / H0[0])[None, :]
+                # Where the pilot had to shrink the step (curvature at the
+                # scale of x), the sequence does not reach across zero: that
+                # is where such functions are singular.
+                shrunk = (sigma < 1.0) & (xc != 0)
+                cap0 = np.abs(xc) / (stencil0.reach * (1 + 2.0 ** -10))
+                H0 = H0 * np.where(shrunk, np.minimum(1.0, cap0 / H0[0]), 1.0)[None, :]
+            # The widest stencil spans at most max(1, |x|) / 2 on either side:
+            # a pilot that grew its step where f is flat (a tail that
+            # underflows, a quotient lost in rounding) must not send the
+            # sequence to where f carries no information about x.
+            top = adaptive_top_cap(xc, stencil0) * sc
+            H0 = H0 * np.minimum(1.0, top / H0[0])[None, :]
         else:
             mid = 2.0 ** -(np.arange(10) - 4.0)
             H0 = mid[:, None] * base_step[None, :]
