@@ -119,6 +119,17 @@ class AdaptiveDerivative:
     def track_nfev(self, library):
         return self._run(library)[2]
 
+    def track_catalogue_median_error(self, library):
+        """Median relative error over the scalar catalogue of ``verify``."""
+        from numdiff.verify._catalogue import SCALAR
+        errs = []
+        for _, f, df, pts in SCALAR:
+            for x in pts:
+                with np.errstate(all="ignore"):
+                    d = self._run(library, f, x)[0]
+                errs.append(abs(d - df(x)) / abs(df(x)))
+        return float(np.nanmedian(np.where(np.isnan(errs), np.inf, errs)))
+
 
 class Gradient:
     params = ([10, 100, 1000], ["numdiff", "scipy.approx_derivative", "evaluations only"])
