@@ -6,6 +6,7 @@ map-like ``workers(func, points)`` returning results in order.
 """
 import contextlib
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 
 __all__ = ["FunctionCall", "check_workers", "mapper"]
@@ -65,4 +66,16 @@ def mapper(workers):
     if workers < 1:
         raise ValueError(f"workers must be -1, 1 or a positive int; got {workers}")
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield lambda func, points: list(pool.map(func, points))
+        def run(func, points):
+            try:
+                return list(pool.map(func, points))
+            except (pickle.PicklingError, AttributeError, TypeError) as exc:
+                if "pickle" not in str(exc).lower():
+                    raise
+                raise TypeError(
+                    "workers=int evaluates f in other processes, so f, args and kwargs "
+                    "must be picklable (a module-level function, not a lambda or a local "
+                    f"function); pickling failed with: {exc}. Use a picklable f or pass a "
+                    "map-like callable (for example a ThreadPoolExecutor's map) as "
+                    "workers") from exc
+        yield run

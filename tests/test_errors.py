@@ -92,3 +92,22 @@ def test_workers_bad():
 def test_vectorized_wrong_shape():
     with pytest.raises(ValueError, match="vectorized"):
         nd.gradient(lambda X: np.zeros(3), [1.0, 2.0], vectorized=True)
+
+
+def _sumsq(x):
+    return float(np.sum(np.asarray(x) ** 2))
+
+
+def test_unpicklable_f_with_process_pool_names_the_fix():
+    with pytest.raises(TypeError, match="picklable"):
+        nd.gradient(lambda x: np.sum(x), [1.0, 2.0], workers=2)
+
+
+def test_map_returning_wrong_count():
+    with pytest.raises(ValueError, match="workers"):
+        nd.gradient(_sumsq, [1.0, 2.0], workers=lambda f, p: [f(q) for q in p][:-1])
+
+
+def test_ragged_output():
+    with pytest.raises(TypeError, match="ragged"):
+        nd.jacobian(lambda x: [1.0, [2.0, 3.0]], [1.0])

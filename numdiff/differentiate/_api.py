@@ -32,7 +32,11 @@ _REFERENCES = """
 # ---------------------------------------------------------------- helpers
 def _values_at_x(y, scalar_out, name="f"):
     """Check ``f(x)`` and return it as float64 plus its dtype for the result."""
-    arr = np.asarray(y)
+    try:
+        arr = np.asarray(y)
+    except (ValueError, TypeError):
+        raise TypeError(f"{name} must return a real number or an array of real numbers "
+                        f"of one shape; it returned a ragged {type(y).__name__}") from None
     kind = arr.dtype.kind
     if kind == "c":
         raise TypeError(f"{name} returned complex values; finite-difference methods "
@@ -44,10 +48,7 @@ def _values_at_x(y, scalar_out, name="f"):
     if scalar_out and arr.size != 1:
         raise ValueError(f"{name} must return a scalar (a float, a 0-d array or a size-1 "
                          f"array); it returned an array of shape {arr.shape}")
-    res_dtype = arr.dtype if kind == "f" and arr.dtype.itemsize >= 4 else (
-        np.dtype(np.float32) if kind == "f" else np.dtype(np.float64))
-    if res_dtype.itemsize > 8:
-        res_dtype = np.dtype(np.float64)
+    res_dtype = arr.dtype if kind == "f" and arr.dtype.itemsize <= 8 else np.dtype(np.float64)
     return arr.astype(np.float64).reshape(-1), arr.shape, res_dtype
 
 
@@ -190,6 +191,10 @@ def _batch_sweeper(s, x, f0, scalar_out, out_shape, vectorized, mapfn):
             Y = call(np.stack(pts, axis=-1))
         else:
             Y = mapfn(call, pts)
+            if len(Y) != len(pts):
+                raise ValueError(f"workers: the map returned {len(Y)} results for "
+                                 f"{len(pts)} points; it must return one result per "
+                                 "point, in order")
             Y = [_values_at_x(y, scalar_out)[0] for y in Y]
             for y in Y:
                 if not scalar_out and y.size != f0.size:
