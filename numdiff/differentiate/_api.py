@@ -75,7 +75,13 @@ class _Setup:
 
 
 def _eps(x_dtype, res_dtype):
-    return max(np.finfo(x_dtype).eps, np.finfo(res_dtype).eps)
+    """Relative accuracy assumed for f's values.
+
+    The larger of the epsilons of ``x``'s dtype and of f's result dtype: a
+    float32 ``x`` usually means float32 arithmetic inside ``f`` even when
+    something (an ``np.arange``, a Python float) promotes the result.
+    """
+    return max(float(np.finfo(x_dtype).eps), float(np.finfo(res_dtype).eps))
 
 
 def _info(s, res, n_elems_shape, out_error, nfev, value_shape, failed_msg):
@@ -214,7 +220,9 @@ def _default_sweep(sweeper, xc, st, eps_f, dtype, full_output):
     estimate is wanted), else the sweep ``(D, S, Q, h)`` for the engine.
     """
     N = xc.shape[0]
-    h = _engine._actual(xc, _default_steps(xc, st, eps_f)[None, :], dtype)
+    h0 = np.maximum(_default_steps(xc, st, eps_f),
+                    8.0 * np.spacing(np.abs(xc).astype(dtype)).astype(np.float64))
+    h = _engine._actual(xc, h0[None, :], dtype)
     D, S, Q, nfev = sweeper(np.arange(N), st, np.ascontiguousarray(h), True, True)
     D, S, Q, h = (np.ascontiguousarray(a[0]) for a in (D, S, Q, h))
     flags, flagged = _kernels.curvature_flags(
@@ -447,6 +455,9 @@ def _scalar_fast_path(f, x, n, method, order, step, adaptive, bounds, args, kwar
             st.error_constant, float(comb(n + order, order)), h_def, _EPS64)
         _FAST_TOPS[(kind, n, order)] = top
         _FAST_QRATIO[(kind, n, order)] = st.curvature_weight_ratio
+    if 8.0 * math.ulp(x) > params[11]:
+        # the engine's floor of 8 spacings (|x| > 1e10 or so)
+        params = params[:11] + (8.0 * math.ulp(x),) + params[12:]
     r = _kernels.scalar_derivative(
         f, x, args, kwargs if kwargs else None, *params, adaptive, ADAPTIVE_LEVELS,
         ADAPTIVE_RATIO, ADAPTIVE_EXTRAP, min(_FAST_TOPS[(kind, n, order)], 0.5 * max(1.0, abs(x)) / st.reach),

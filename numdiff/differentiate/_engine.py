@@ -193,6 +193,10 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         H0 = np.stack([2 * h, h]) if want_error else h[None, :]
     else:
         H0 = np.stack([2 * base_step, base_step]) if want_error else base_step[None, :]
+    if base_step is None:
+        # at least 8 spacings of x's dtype (a float32 x with a float64 f)
+        floor = 8.0 * np.spacing(np.abs(xc).astype(dtype)).astype(np.float64)
+        H0 = np.maximum(H0, floor[None, :])
     J = H0.shape[0]
     lb, ub = bounds if bounds is not None else (None, None)
     if lb is not None:
