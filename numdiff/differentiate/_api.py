@@ -213,12 +213,29 @@ def _batch_sweeper(s, x, f0, scalar_out, out_shape, vectorized, mapfn):
     return sweeper
 
 
-def _default_sweep(sweeper, xc, st, eps_f, dtype, full_output):
+def _default_sweep(s, x, f0, st, eps_f, scalar_out, out_shape, full_output):
     """Sweep every coordinate at the default step and run the curvature check.
 
-    Returns an ``EngineResult`` when no coordinate is flagged (and no error
-    estimate is wanted), else the sweep ``(D, S, Q, h)`` for the engine.
+    One compiled call (``_kernels.default_sweep``). Returns an
+    ``EngineResult`` when no coordinate is flagged (and no error estimate is
+    wanted), else ``(D, S, Q, h, nfev)`` for the engine to continue from.
     """
+    D, S, Q, h, flags, flagged, nfev = _kernels.default_sweep(
+        s.f, s.args, s.kwargs, x, st.nonzero_offsets, st.nonzero_weights, st.w0, f0, 1,
+        scalar_out, out_shape, st.curvature_weights, st.curvature_w0,
+        float(st.optimal_step(eps_f)), st.curvature_order, st.order, st.error_constant,
+        float(comb(1 + st.order, st.order)), eps_f, _engine.DOWN_FACTOR, _engine.UP_FACTOR,
+        st.curvature_weight_ratio)
+    if flagged or full_output:
+        return D, S, Q, h, nfev
+    N = h.shape[0]
+    kinds = np.full(N, st.kind, dtype=object)
+    return _engine.EngineResult(D, np.full(D.shape, np.nan), h, kinds, nfev,
+                                np.zeros(N, bool))
+
+
+def _default_sweep_batch(sweeper, xc, st, eps_f, dtype, full_output):
+    """``_default_sweep`` for the batch sweepers (vectorized, workers)."""
     N = xc.shape[0]
     h0 = np.maximum(_default_steps(xc, st, eps_f),
                     8.0 * np.spacing(np.abs(xc).astype(dtype)).astype(np.float64))
@@ -268,7 +285,11 @@ def _run_coordinates(s, scalar_out, vectorized, workers):
             # Common case: one compiled sweep at the default step; the
             # engine is only entered when the curvature check flags a
             # coordinate (and then reuses this sweep).
-            res = _default_sweep(sweeper, xc, st, eps_f, x.dtype, s.full_output)
+            if vectorized or mapfn is not None:
+                res = _default_sweep_batch(sweeper, xc, st, eps_f, x.dtype, s.full_output)
+            else:
+                res = _default_sweep(s, x, f0, st, eps_f, scalar_out, out_shape,
+                                     s.full_output)
             if isinstance(res, tuple):
                 initial, init_nfev = res[:4], res[4]
             else:

@@ -1,0 +1,8 @@
+# C-level interface of the finite-difference kernels, for other Cython
+# modules of numdiff (the solvers) to cimport without Python overhead.
+
+cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
+                          Py_ssize_t stride, double ratio, int e0, int es,
+                          int kmax, double safety, double ulp,
+                          double* est, double* err, int* jbest,
+                          int* kbest) noexcept nogil
