@@ -171,8 +171,19 @@ def _accumulate(Y, idx, st, H, f0, want_s, want_q):
     return D, S, Q
 
 
+def _perturbed_values(y, scalar_out):
+    """``_values_at_x`` for a perturbed point: complex values become nan."""
+    arr = np.asarray(y)
+    if arr.dtype.kind == "c":
+        arr = np.where(arr.imag == 0, arr.real, np.nan)
+    return _values_at_x(arr, scalar_out)[0]
+
+
 def _check_batch(Y, npts, scalar_out, out_shape, vectorized):
     Y = np.asarray(Y)
+    if Y.dtype.kind == "c":
+        # outside f's real domain at some points (see _kernels._load_values)
+        Y = np.where(Y.imag == 0, Y.real, np.nan)
     if Y.dtype.kind not in "fiub":
         raise TypeError(f"f must return real numbers; it returned dtype {Y.dtype}")
     if vectorized:
@@ -201,7 +212,7 @@ def _batch_sweeper(s, x, f0, scalar_out, out_shape, vectorized, mapfn):
                 raise ValueError(f"workers: the map returned {len(Y)} results for "
                                  f"{len(pts)} points; it must return one result per "
                                  "point, in order")
-            Y = [_values_at_x(y, scalar_out)[0] for y in Y]
+            Y = [_perturbed_values(y, scalar_out) for y in Y]
             for y in Y:
                 if not scalar_out and y.size != f0.size:
                     raise ValueError(f"f returned {y.size} values at a perturbed point "
@@ -465,6 +476,8 @@ def _scalar_fast_path(f, x, n, method, order, step, adaptive, bounds, args, kwar
     if not math.isfinite(x):
         return None
     st = get_stencil(kind, n, order)
+    if adaptive and st.curvature_weights is None:
+        return None     # the engine pilots two-point stencils with order + 1
     params = _FAST_PARAMS.get((kind, n, order))
     if params is None:
         h_def = st.optimal_step(_EPS64)
@@ -511,6 +524,8 @@ def _elementwise_sweeper(s, x, f0):
         p = flat0.copy()
         p[idx] = (flat0[idx] + c * h).astype(x.dtype)
         y = np.asarray(s.call(p.reshape(x.shape)))
+        if y.dtype.kind == "c":
+            y = np.where(y.imag == 0, y.real, np.nan)   # left the real domain
         if y.dtype.kind not in "fiub":
             raise TypeError(f"f must return real numbers; it returned dtype {y.dtype}")
         if y.shape != x.shape:
@@ -796,7 +811,10 @@ def jvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
                 if s.bounds is not None:
                     # rounding of x + t v may land an ulp outside the box
                     p = np.clip(p, s.bounds[0], s.bounds[1]).astype(x.dtype)
-                y, shp, _ = _values_at_x(s.call(p), False)
+                yv = np.asarray(s.call(p))
+                if yv.dtype.kind == "c":
+                    yv = np.where(yv.imag == 0, yv.real, np.nan)
+                y, shp, _ = _values_at_x(yv, False)
                 nfev += 1
                 if shp != out_shape:
                     raise ValueError(f"f returned shape {shp} at a perturbed point but "

@@ -57,10 +57,13 @@ cdef int _load_values(object y, double* out, Py_ssize_t m, tuple out_shape,
     arr = np.asarray(y)
     if arr.dtype.kind not in "fiub":
         if arr.dtype.kind == "c":
-            raise TypeError(
-                "f returned complex values; finite-difference methods differentiate "
-                "real-valued functions: differentiate the real and imaginary parts "
-                "separately")
+            # f was real at x (checked by the caller); a complex value at a
+            # perturbed point means the point left f's real domain (a
+            # negative base to a fractional power): treat it as not finite,
+            # and the engine retries with other stencils.
+            for t in range(m):
+                out[t] = NAN
+            return 0
         raise TypeError(f"f must return real numbers; it returned {_describe(y)}")
     if scalar_out:
         if arr.size != 1:
@@ -357,6 +360,11 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
     if not isfinite(f0):
         return None
     h = _actual_step(x, h_default)
+    # a stencil reaching across zero from x != 0 goes to the engine's check
+    if x > 0 and x + offsets[0] * h <= 0:
+        return None
+    if x < 0 and x + offsets[offsets.shape[0] - 1] * h >= 0:
+        return None
     if not _stencil_at(func, x, h, args, kwargs, has_kw, offsets, weights, w0, f0,
                        qweights, q0, nderiv, &D, &S, &Q):
         return None
