@@ -19,6 +19,7 @@ from scipy import differentiate as sdiff
 from scipy.optimize._numdiff import approx_derivative
 
 import numdiff as nd
+from numdiff.verify._catalogue import _rosen, _rosen_grad
 
 try:
     import numdifftools as ndt
@@ -28,15 +29,8 @@ except ImportError:  # pragma: no cover - asv reports the skip
 warnings.filterwarnings("ignore", category=RuntimeWarning)
 
 
-def rosen(x):
-    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
-
-
-def rosen_grad(x):
-    g = np.zeros_like(x)
-    g[:-1] = -400.0 * x[:-1] * (x[1:] - x[:-1] ** 2) - 2.0 * (1.0 - x[:-1])
-    g[1:] += 200.0 * (x[1:] - x[:-1] ** 2)
-    return g
+# the extended Rosenbrock function and its gradient, from the verify catalogue
+rosen, rosen_grad = _rosen, _rosen_grad
 
 
 class ScalarDerivative:

@@ -40,6 +40,15 @@ cdef enum:
     MAX_EXTRAP = 8
 
 
+cdef inline object _call(object func, object pt, tuple args, dict kwargs, bint has_kw):
+    """``func(pt, *args, **kwargs)`` without building empty tuples/dicts."""
+    if has_kw:
+        return func(pt, *args, **kwargs)
+    if args:
+        return func(pt, *args)
+    return func(pt)
+
+
 cdef str _describe(object y):
     return f"{type(y).__name__} {getattr(y, 'dtype', '')} with shape {getattr(y, 'shape', ())}".replace("  ", " ")
 
@@ -146,12 +155,7 @@ def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
                     else:
                         (<double*> cnp.PyArray_DATA(xp))[ci] = val
                     pt = xp
-                if has_kw:
-                    y = func(pt, *args, **kwargs)
-                elif args:
-                    y = func(pt, *args)
-                else:
-                    y = func(pt)
+                y = _call(func, pt, args, kwargs, has_kw)
                 nfev += 1
                 _load_values(y, &buf[0], m, out_shape, scalar_out)
                 w = weights[k]
@@ -302,13 +306,7 @@ cdef inline double _actual_step(double x, double h) noexcept nogil:
 cdef inline int _call_float(object func, double pt, tuple args, dict kwargs,
                             bint has_kw, double* out) except -1:
     """Evaluate ``f`` at a float; return 1 when the result is a float64."""
-    cdef object y
-    if has_kw:
-        y = func(pt, *args, **kwargs)
-    elif args:
-        y = func(pt, *args)
-    else:
-        y = func(pt)
+    cdef object y = _call(func, pt, args, kwargs, has_kw)
     if PyFloat_Check(y):
         out[0] = PyFloat_AS_DOUBLE(y)
         return 1
