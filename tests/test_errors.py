@@ -52,7 +52,7 @@ def test_n_out_of_range():
 
 def test_unimplemented_methods_are_named():
     with pytest.raises(ValueError, match="supported methods"):
-        nd.gradient(f, [1.0], method="complex")
+        nd.gradient(f, [1.0], method="dual")
 
 
 def test_f_returning_wrong_things():

@@ -7,7 +7,7 @@ import numpy as np
 from .. import _validate as V
 from .._info import DiffInfo
 from .._workers import FunctionCall, check_workers, mapper
-from . import _engine, _kernels
+from . import _complex, _engine, _kernels
 from ._stencils import get_stencil
 from ._steps import ADAPTIVE_EXTRAP, ADAPTIVE_LEVELS, ADAPTIVE_RATIO, step_scale
 from ._steps import default_steps as _default_steps
@@ -61,7 +61,7 @@ class _Setup:
     def __init__(self, f, x, method, order, step, adaptive, bounds, args, kwargs,
                  full_output):
         self.f = V.check_callable(f, "f")
-        self.method = V.check_method(method)
+        self.method = V.check_method(method, V.FD_METHODS + ("complex",))
         self.order = V.check_order(order, self.method)
         self.adaptive = V.check_bool(adaptive, "adaptive")
         self.full_output = V.check_bool(full_output, "full_output")
@@ -407,6 +407,8 @@ def derivative(f, x, *, n=1, method="central", order=2, step=None, adaptive=Fals
         return fast
     s = _Setup(f, x, method, order, step, adaptive, bounds, args, kwargs, full_output)
     n = V.check_int(n, "n", 1, 8)
+    if s.method == "complex":
+        return _complex.derivative(s, n)
     x = s.x
     xc = x.reshape(-1).astype(np.float64)
     step = None if s.step is None else s.step.reshape(-1)
@@ -622,6 +624,14 @@ def gradient(f, x, *, method="central", order=2, step=None, adaptive=False, boun
     True
     """
     s = _Setup(f, x, method, order, step, adaptive, bounds, args, kwargs, full_output)
+    if s.method == "complex":
+        D, E, nfev, _, res_dtype, h = _complex.coordinates(
+            s, True, vectorized, mapper(workers), V.check_bool)
+        out = _finish(D[:, 0].reshape(s.x.shape), res_dtype)
+        if not s.full_output:
+            return out
+        return out, _complex.info(E[:, 0].reshape(s.x.shape), nfev, h.reshape(s.x.shape),
+                                  s.order)
     res, _, res_dtype = _run_coordinates(s, True, vectorized, workers)
     _engine.warn_failed(res, "variable")
     out = _finish(res.value[:, 0].reshape(s.x.shape), res_dtype)
@@ -686,6 +696,14 @@ def jacobian(f, x, *, method="central", order=2, step=None, adaptive=False, boun
         raise ValueError("sparsity must be None in this version of numdiff "
                          "(sparse Jacobians are not implemented yet)")
     s = _Setup(f, x, method, order, step, adaptive, bounds, args, kwargs, full_output)
+    if s.method == "complex":
+        D, E, nfev, out_shape, res_dtype, h = _complex.coordinates(
+            s, False, vectorized, mapper(workers), V.check_bool)
+        shape = tuple(out_shape) + s.x.shape
+        out = _finish(D.T.reshape(shape), res_dtype)
+        if not s.full_output:
+            return out
+        return out, _complex.info(E.T.reshape(shape), nfev, h.reshape(s.x.shape), s.order)
     res, out_shape, res_dtype = _run_coordinates(s, False, vectorized, workers)
     _engine.warn_failed(res, "variable")
     shape = tuple(out_shape) + s.x.shape
@@ -762,6 +780,10 @@ def jvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
         raise ValueError(f"v must have x's shape {s.x.shape}; got shape {vv.shape}")
     if not np.all(np.isfinite(vv)):
         raise ValueError("v must be finite")
+    if s.method == "complex":
+        if s_step is not None:
+            V.check_step(s_step, np.zeros(()))
+        return _complex.jvp(s, vv, s_step)
     x = s.x
     y0 = s.call(x.copy())
     f0, out_shape, res_dtype = _values_at_x(y0, False)

@@ -1,0 +1,307 @@
+"""The complex-step derivative (Squire & Trapp 1998; Martins et al. 2003).
+
+For ``f`` analytic and real on the real axis,
+
+    f(x + i h) = f(x) + i h f'(x) - h**2 f''(x) / 2 - i h**3 f'''(x) / 6 + ...
+
+so ``Im f(x + i h) / h`` is ``f'(x)`` with a truncation error ``h**2 f'''/6``
+and *no subtractive cancellation*: with ``h = 1e-20`` (float64) the result is
+exact to rounding, whatever ``|x|``. Each derivative costs one evaluation
+(``n`` for a gradient), plus three real evaluations -- ``f(x)`` and two
+forward differences along one direction -- that check the function is
+complex-step safe.
+
+Safety checks (each raises ``ValueError`` naming ``method="central"``):
+
+* ``f`` raises on complex input;
+* ``f`` returns real values for complex input (it dropped the imaginary part:
+  ``float()``, ``.real``, writing into a float array);
+* the real part of ``f(x + i h)`` differs from ``f(x)`` by more than rounding
+  (``abs``, comparisons or ``x.real`` changed the value).
+
+What cannot be detected: operations that keep the value but lose the
+imaginary part's meaning (``abs(x)`` at ``x != 0`` on the real line changes
+``Im`` but not ``Re``). See the Limitations page of the user guide.
+"""
+import numpy as np
+
+from .._info import DiffInfo
+from .._workers import FunctionCall
+
+__all__ = ["complex_step_points", "evaluate", "call_complex", "check_real_part",
+           "error_bound", "info", "default_step", "complex_dtype", "STEP64", "STEP32"]
+
+#: Default imaginary steps: small enough that ``h**2 f'''`` vanishes next to
+#: rounding, large enough that ``h f'`` stays normal.
+STEP64 = 1e-20
+STEP32 = 1e-10
+
+_HOW = ("use method='central' (finite differences) instead, or make f complex-step "
+        "safe (numpy ufuncs, no abs/comparisons/float() on the argument)")
+
+
+def complex_dtype(x_dtype):
+    return np.dtype(np.complex64) if x_dtype == np.float32 else np.dtype(np.complex128)
+
+
+def default_step(x_dtype):
+    return STEP32 if x_dtype == np.float32 else STEP64
+
+
+def call_complex(call, z):
+    """``f(z)`` for a complex point, turning failures into the contract's error."""
+    try:
+        y = call(z)
+    except Exception as exc:  # noqa: BLE001 - re-raised with the way out
+        raise ValueError(
+            f"method='complex' needs f to accept complex input, but f raised "
+            f"{type(exc).__name__}: {exc}; {_HOW}") from exc
+    return as_complex_result(y)
+
+
+def as_complex_result(y):
+    """Check that ``f`` kept the imaginary part; return it as an array."""
+    try:
+        arr = np.asarray(y)
+    except (TypeError, ValueError):
+        raise TypeError("f must return a number or an array of numbers of one shape; "
+                        f"it returned a ragged {type(y).__name__}") from None
+    if arr.dtype.kind != "c":
+        if arr.dtype.kind in "fiub":
+            raise ValueError(
+                "method='complex': f returned real values for a complex input, so it "
+                "dropped the imaginary part that carries the derivative (float(), "
+                f".real, np.abs or writing into a real array inside f); {_HOW}")
+        raise TypeError(f"f must return numbers; it returned dtype {arr.dtype}")
+    return arr
+
+
+def check_real_part(re, f0, eps, h, what="f(x + ih)"):
+    """``Re f(x + ih)`` must equal ``f(x)`` up to rounding and ``h**2`` terms."""
+    re = np.asarray(re, dtype=np.float64)
+    f0 = np.asarray(f0, dtype=np.float64)
+    fin = np.isfinite(f0) & np.isfinite(re)
+    scale = np.maximum(np.abs(f0), np.max(np.abs(f0[fin])) if fin.any() else 0.0)
+    # Re f(x + ih) = f(x) - h**2 f''(x) / 2 + ...: allow |f''| up to 1e8
+    floor = 1e8 * float(np.max(h)) ** 2 + np.finfo(np.float64).tiny
+    bad = fin & (np.abs(re - f0) > 1e3 * eps * scale + floor)
+    if bad.any():
+        raise ValueError(
+            f"method='complex': the real part of {what} differs from f(x) (by up to "
+            f"{np.max(np.abs(re - f0)[bad]):.3g}), so f is not analytic along the "
+            "complex step (abs, comparisons, x.real or branch choices inside f); "
+            f"{_HOW}")
+
+
+def complex_step_points(x, idx, h, dtype):
+    """Points ``x + i h e_k`` for the coordinates ``idx``."""
+    z0 = x.astype(dtype)
+    flat = z0.reshape(-1)
+    pts = []
+    for k in idx:
+        z = flat.copy()
+        z[k] = z[k] + 1j * h[k]
+        pts.append(z.reshape(x.shape))
+    return pts
+
+
+def cross_check(cs, fd1, fd2, f0, t, eps):
+    """Compare the complex step with forward differences at steps ``t``, ``2t``.
+
+    For an analytic ``f`` the forward differences approach the complex-step
+    value as ``t`` shrinks: ``fd(t) - cs`` is about ``fd(2t) - fd(t)``. When
+    abs, max/min, comparisons or branches break analyticity, the real
+    function's differences agree with each other but not with the complex
+    step. Raises when ``|fd(t) - cs|`` exceeds 10 times ``|fd(t) - fd(2t)|``
+    plus a thousand times the rounding of the differences, and 10% of the
+    values.
+    """
+    cs, fd1, fd2, f0 = (np.asarray(a, dtype=np.float64) for a in (cs, fd1, fd2, f0))
+    ok = np.isfinite(cs) & np.isfinite(fd1) & np.isfinite(fd2)
+    if not ok.any():
+        return
+    off = np.abs(fd1 - cs)
+    big = ok & (off > 10.0 * np.abs(fd1 - fd2) + 1e3 * eps * np.abs(f0) / t) & (
+        off > 0.1 * np.maximum(np.abs(cs), np.abs(fd1)))
+    if big.any():
+        i = np.flatnonzero(big.reshape(-1))[0]
+        raise ValueError(
+            "method='complex': the complex-step derivative disagrees with finite "
+            f"differences ({cs.reshape(-1)[i]:.6g} vs {fd1.reshape(-1)[i]:.6g}), so f is "
+            "not analytic along the complex step (abs, max/min, comparisons or branches "
+            f"inside f); {_HOW}")
+
+
+def error_bound(d, eps):
+    """Rounding bound of a complex-step derivative: 16 ulp of the result.
+
+    The imaginary part carries ``h f'(x)`` through ``f``'s operations with
+    relative rounding of a few ulp per operation; cancellation between
+    terms of ``f'`` (a derivative much smaller than those of its terms) is
+    not visible to numdiff and is not covered.
+    """
+    return 16.0 * eps * np.abs(d)
+
+
+def info(error, nfev, step, order, message="derivative computed (complex step)"):
+    ok = bool(np.all(np.isfinite(error)))
+    return DiffInfo(error=error, nfev=nfev, step=step, method="complex", order=order,
+                    success=ok, message=message if ok else
+                    "some derivatives are not finite", stencil="complex")
+
+
+def evaluate(s, pts, vectorized, mapfn):
+    """``f`` at complex points: one vectorized call, one map, or a loop."""
+    call = FunctionCall(s.f, s.args, s.kwargs)
+    if vectorized:
+        Y = call_complex(call, np.stack(pts, axis=-1))
+        return [Y[..., k] for k in range(len(pts))]
+    if mapfn is not None:
+        try:
+            Y = mapfn(call, pts)
+        except Exception as exc:  # noqa: BLE001
+            raise ValueError(f"method='complex': f raised {type(exc).__name__}: {exc} on "
+                             f"complex input; {_HOW}") from exc
+        if len(Y) != len(pts):
+            raise ValueError(f"workers: the map returned {len(Y)} results for "
+                             f"{len(pts)} points")
+        return [as_complex_result(y) for y in Y]
+    return [call_complex(s.call, z) for z in pts]
+
+
+# ------------------------------------------------------------------ drivers
+def _real_values(y, name="f"):
+    arr = np.asarray(y)
+    if arr.dtype.kind == "c":
+        raise TypeError(f"{name} returned complex values at the real point x; the "
+                        "complex step differentiates real-valued functions")
+    if arr.dtype.kind not in "fiub":
+        raise TypeError(f"{name} must return real numbers; it returned dtype {arr.dtype}")
+    return arr
+
+
+def _result_dtype(y):
+    return np.dtype(np.float32) if np.asarray(y).dtype == np.complex64 else np.dtype(
+        np.float64)
+
+
+def derivative(s, n):
+    """``derivative(..., method="complex")``: elementwise, one complex call."""
+    if n != 1:
+        raise ValueError("method='complex' computes first derivatives only (n=1); for "
+                         f"n={n} use method='central' (finite differences)")
+    x = s.x
+    cdt = complex_dtype(x.dtype)
+    h = np.full(x.shape, default_step(x.dtype)) if s.step is None else s.step
+    if x.ndim == 0:
+        xr = np.float32(x[()]) if x.dtype == np.float32 else float(x[()])
+        f0 = _real_values(s.call(xr))
+        z = (np.complex64 if cdt == np.complex64 else complex)(xr, float(h))
+        y = call_complex(s.call, z)
+        if y.size != 1 or f0.size != 1:
+            raise ValueError("f must return a scalar for a scalar x; it returned shape "
+                             f"{y.shape}")
+        y, f0 = y.reshape(()), f0.reshape(())
+    else:
+        f0 = _real_values(s.call(x.copy()))
+        if f0.shape != x.shape:
+            raise ValueError(f"f must be elementwise: for x of shape {x.shape} it must "
+                             f"return that shape; it returned {f0.shape}")
+        z = x.astype(cdt) + 1j * h.astype(x.dtype)
+        y = call_complex(s.call, z)
+        if y.shape != x.shape:
+            raise ValueError(f"f must be elementwise: for x of shape {x.shape} it must "
+                             f"return that shape; it returned {y.shape}")
+    eps = float(np.finfo(_result_dtype(y)).eps)
+    check_real_part(y.real, f0, eps, h)
+    d = (y.imag / h).astype(_result_dtype(y))
+    # forward differences at t and 2t (vectorized over the elements)
+    xd = x.astype(np.float64)
+    t = np.sqrt(eps) * np.maximum(1.0, np.abs(xd))
+    fds = []
+    for c in (1.0, 2.0):
+        xt = (xd + c * t).astype(x.dtype)
+        tc = xt.astype(np.float64) - xd
+        with np.errstate(all="ignore"):
+            ft = _real_values(s.call(xt[()] if x.ndim == 0 else xt)).astype(np.float64)
+            fds.append((ft.reshape(np.shape(f0)) - f0) / tc)
+    cross_check(d, fds[0], fds[1], f0, t, eps)
+    out = d[()] if d.ndim == 0 else d
+    if not s.full_output:
+        return out
+    err = error_bound(d.astype(np.float64), eps)
+    return out, info(err[()] if err.ndim == 0 else err, 4 * x.size,
+                     h[()] if np.ndim(h) == 0 or x.ndim == 0 else h, s.order)
+
+
+def coordinates(s, scalar_out, vectorized, mapper, check_bool):
+    """Gradient/Jacobian by the complex step: one complex point per variable.
+
+    Returns ``(value (N, m), error (N, m), nfev, out_shape, res_dtype, h)``.
+    """
+    x = s.x
+    vectorized = check_bool(vectorized, "vectorized")
+    N = x.size
+    cdt = complex_dtype(x.dtype)
+    h = np.full(N, default_step(x.dtype)) if s.step is None else s.step.reshape(-1)
+    f0 = _real_values(s.call(x.copy()))
+    if scalar_out:
+        if f0.size != 1:
+            raise ValueError("f must return a scalar (a float, a 0-d array or a size-1 "
+                             f"array); it returned an array of shape {f0.shape}")
+        out_shape = ()
+    else:
+        out_shape = f0.shape
+    pts = complex_step_points(x, range(N), h, cdt)
+    with mapper as mapfn:
+        Y = evaluate(s, pts, vectorized, mapfn)
+    D = np.empty((N, f0.size))
+    R = np.empty((N, f0.size))
+    for k, y in enumerate(Y):
+        if (y.size != 1) if scalar_out else (y.shape != out_shape):
+            raise ValueError(f"f returned shape {y.shape} at a complex point but "
+                             f"{f0.shape} at x; f must return the same shape everywhere")
+        D[k] = y.imag.reshape(-1) / h[k]
+        R[k] = y.real.reshape(-1)
+    res_dtype = _result_dtype(Y[0]) if Y else np.dtype(np.float64)
+    eps = float(np.finfo(res_dtype).eps)
+    f0d = f0.reshape(-1).astype(np.float64)
+    check_real_part(R, np.broadcast_to(f0d, R.shape), eps, h)
+    # one forward difference along a fixed pseudo-random direction
+    v = np.where(np.sin(np.arange(1.0, N + 1) * 12.9898) > 0, 1.0, -1.0) / np.sqrt(N)
+    xd = x.reshape(-1).astype(np.float64)
+    t = float(np.sqrt(eps) * max(1.0, np.max(np.abs(xd))))
+    fds = []
+    for c in (1.0, 2.0):
+        xt = (xd + c * t * v).astype(x.dtype)
+        with np.errstate(all="ignore"):
+            ft = _real_values(s.call(xt.reshape(x.shape))).reshape(-1).astype(np.float64)
+            fds.append((ft - f0d) / (c * t))
+    cross_check(v @ D, fds[0], fds[1], f0d, t, eps)
+    return D, error_bound(D, eps), N + 3, out_shape, res_dtype, h
+
+
+def jvp(s, v, step):
+    """``J(x) @ v`` with one complex evaluation at ``x + i h v``."""
+    x = s.x
+    cdt = complex_dtype(x.dtype)
+    vmax = float(np.max(np.abs(v)))
+    f0 = _real_values(s.call(x.copy()))
+    if vmax == 0:
+        z = np.zeros(f0.shape)
+        out = z[()] if z.ndim == 0 else z
+        return (out, info(np.zeros(f0.shape), 1, 0.0, s.order)) if s.full_output else out
+    h = default_step(x.dtype) / vmax if step is None else float(step)
+    y = call_complex(s.call, x.astype(cdt) + 1j * (h * v).astype(x.dtype))
+    if y.shape != f0.shape:
+        raise ValueError(f"f returned shape {y.shape} at a complex point but {f0.shape} "
+                         "at x")
+    res_dtype = _result_dtype(y)
+    eps = float(np.finfo(res_dtype).eps)
+    check_real_part(y.real, f0, eps, h * vmax)
+    d = (y.imag / h).astype(res_dtype)
+    out = d[()] if d.ndim == 0 else d
+    if not s.full_output:
+        return out
+    err = error_bound(d.astype(np.float64), eps)
+    return out, info(err[()] if err.ndim == 0 else err, 2, h, s.order)
