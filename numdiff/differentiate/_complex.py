@@ -26,6 +26,7 @@ imaginary part's meaning (``abs(x)`` at ``x != 0`` on the real line changes
 import numpy as np
 
 from .._info import DiffInfo
+from . import _kernels
 from .._workers import FunctionCall
 
 __all__ = ["complex_step_points", "evaluate", "call_complex", "check_real_part",
@@ -252,18 +253,27 @@ def coordinates(s, scalar_out, vectorized, mapper, check_bool):
         out_shape = ()
     else:
         out_shape = f0.shape
-    pts = complex_step_points(x, range(N), h, cdt)
-    with mapper as mapfn:
-        Y = evaluate(s, pts, vectorized, mapfn)
     D = np.empty((N, f0.size))
     R = np.empty((N, f0.size))
-    for k, y in enumerate(Y):
-        if (y.size != 1) if scalar_out else (y.shape != out_shape):
-            raise ValueError(f"f returned shape {y.shape} at a complex point but "
-                             f"{f0.shape} at x; f must return the same shape everywhere")
-        D[k] = y.imag.reshape(-1) / h[k]
-        R[k] = y.real.reshape(-1)
-    res_dtype = _result_dtype(Y[0]) if Y else np.dtype(np.float64)
+    with mapper as mapfn:
+        if vectorized or mapfn is not None:
+            pts = complex_step_points(x, range(N), h, cdt)
+            Y = evaluate(s, pts, vectorized, mapfn)
+            for k, y in enumerate(Y):
+                if (y.size != 1) if scalar_out else (y.shape != out_shape):
+                    raise ValueError(f"f returned shape {y.shape} at a complex point but "
+                                     f"{f0.shape} at x; f must return the same shape "
+                                     "everywhere")
+                D[k] = y.imag.reshape(-1)
+                R[k] = y.real.reshape(-1)
+            res_dtype = _result_dtype(Y[0])
+        else:
+            # the compiled loop; the result dtype follows f at the first point
+            _kernels.complex_sweep(s.f, s.args, s.kwargs,
+                                   np.ascontiguousarray(x.astype(cdt)), h, scalar_out,
+                                   tuple(out_shape), D, R)
+            res_dtype = np.dtype(np.float32) if cdt == np.complex64 else np.dtype(np.float64)
+    D /= h[:, None]
     eps = float(np.finfo(res_dtype).eps)
     f0d = f0.reshape(-1).astype(np.float64)
     check_real_part(R, np.broadcast_to(f0d, R.shape), eps, h)

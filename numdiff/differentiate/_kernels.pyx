@@ -522,3 +522,67 @@ def default_sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
     flags, flagged = curvature_flags(D2, S2, Q2, h, nderiv, qorder, order, error_constant,
                                      binom, eps, down_factor, up_factor, qratio)
     return D2, S2, Q2, h, flags, flagged, nfev
+
+
+# ---------------------------------------------------------------------------
+# Complex step: the loop over variables of a gradient/Jacobian.
+from cpython.complex cimport PyComplex_Check, PyComplex_RealAsDouble, PyComplex_ImagAsDouble
+
+_CS_HOW = ("use method='central' (finite differences) instead, or make f complex-step "
+           "safe (numpy ufuncs, no abs/comparisons/float() on the argument)")
+
+
+def complex_sweep(object func, tuple args, dict kwargs, cnp.ndarray z0,
+                  const double[::1] h, bint scalar_out, tuple out_shape,
+                  double[:, ::1] imag_out, double[:, ::1] real_out):
+    """``f(x + i h_k e_k)`` for every variable ``k``; imaginary and real parts.
+
+    ``z0`` is ``x`` as a C-contiguous complex64/complex128 array in the
+    user's shape. Row ``k`` of ``imag_out``/``real_out`` receives the parts
+    of ``f`` at the ``k``-th point. A function that raises on complex input
+    or returns real values gets the ``ValueError`` of the contract.
+    """
+    cdef Py_ssize_t N = z0.size, m = imag_out.shape[1], k, t
+    cdef bint is64 = z0.dtype == np.complex64
+    cdef bint has_kw = bool(kwargs)
+    cdef cnp.ndarray zp, carr
+    cdef object y, arr
+    cdef double* src
+    cdef float* src32
+    for k in range(N):
+        zp = cnp.PyArray_NewCopy(z0, cnp.NPY_CORDER)
+        if is64:
+            (<float*> cnp.PyArray_DATA(zp))[2 * k + 1] += <float> h[k]
+        else:
+            (<double*> cnp.PyArray_DATA(zp))[2 * k + 1] += h[k]
+        try:
+            y = _call(func, zp, args, kwargs, has_kw)
+        except Exception as exc:
+            raise ValueError(
+                f"method='complex' needs f to accept complex input, but f raised "
+                f"{type(exc).__name__}: {exc}; {_CS_HOW}") from exc
+        if scalar_out and PyComplex_Check(y):
+            imag_out[k, 0] = PyComplex_ImagAsDouble(y)
+            real_out[k, 0] = PyComplex_RealAsDouble(y)
+            continue
+        arr = np.asarray(y)
+        if arr.dtype.kind != "c":
+            if arr.dtype.kind in "fiub":
+                raise ValueError(
+                    "method='complex': f returned real values for a complex input, so it "
+                    "dropped the imaginary part that carries the derivative (float(), "
+                    f".real, np.abs or writing into a real array inside f); {_CS_HOW}")
+            raise TypeError(f"f must return numbers; it returned dtype {arr.dtype}")
+        if scalar_out:
+            if arr.size != 1:
+                raise ValueError("f must return a scalar (a float, a 0-d array or a size-1 "
+                                 f"array); it returned an array of shape {arr.shape}")
+        elif arr.shape != out_shape:
+            raise ValueError(f"f returned shape {arr.shape} at a complex point but "
+                             f"{out_shape} at x; f must return the same shape everywhere")
+        carr = np.ascontiguousarray(arr, dtype=np.complex128)
+        src = <double*> cnp.PyArray_DATA(carr)
+        for t in range(m):
+            real_out[k, t] = src[2 * t]
+            imag_out[k, t] = src[2 * t + 1]
+    return N

@@ -228,6 +228,7 @@ def run(quick=False):
         rows += _vector_rows(quick, honesty_nd, honesty_sp, VECTOR_VECTOR,
                              "vector -> vector", "jacobian")
         rows += _float32_rows(quick)
+        rows += _complex_rows(quick)
         fixed = _fixed_step_honesty(quick)
     cov, med, cnt = honesty_nd.summary()
     pcov, pmed, _ = honesty_sp.summary()
@@ -241,6 +242,34 @@ def run(quick=False):
                     cov, None, None, "-", None, None, None, 0.95, kind="at_least"))
     rows.append(Row("differentiation", "error estimates", "fixed step: median estimate/true",
                     cnt, med, None, None, "-", None, None, None, 10.0))
+    return rows
+
+
+def _complex_rows(quick):
+    """Complex step against analytic values, beside SciPy's ``"cs"``."""
+    rows = []
+    groups = [
+        ("scalar -> scalar", [(f, df, x) for _, f, df, pts in SCALAR for x in pts],
+         nd.derivative, lambda f, x: approx_derivative(f, np.array([x]), method="cs")),
+        ("vector -> scalar", [(f, g, x) for _, f, g, pts in VECTOR_SCALAR for x in pts],
+         nd.gradient, lambda f, x: approx_derivative(f, x, method="cs")),
+        ("vector -> vector", [(f, J, x) for _, f, J, pts in VECTOR_VECTOR for x in pts],
+         nd.jacobian, lambda f, x: approx_derivative(f, x, method="cs")),
+    ]
+    for group, cases, fn, peer in groups:
+        cases = cases[::2] if quick else cases
+        errs, nf, tt, perr, pnf, ptt = [], 0, 0.0, [], 0, 0.0
+        for f, df, x in cases:
+            cf = _Counted(f)
+            d, dt = _time_it(lambda: fn(cf, x, method="complex"))
+            errs.append(_rel(d, df(x)))
+            nf, tt = nf + cf.n, tt + dt
+            pf = _Counted(f)
+            d2, dt2 = _time_it(lambda: peer(pf, x))
+            perr.append(_rel(np.reshape(d2, np.shape(df(x))), df(x)))
+            pnf, ptt = pnf + pf.n, ptt + dt2
+        rows.append(Row("complex step", group, "complex step", len(cases), max(errs), nf,
+                        tt, "approx_derivative(cs)", max(perr), pnf, ptt, 1e-14))
     return rows
 
 
