@@ -8,6 +8,7 @@ from .. import _validate as V
 from .._info import DiffInfo
 from .._workers import FunctionCall, check_workers, mapper
 from . import _complex, _engine, _kernels
+from ..dual import _diff as _dual
 from ._stencils import get_stencil
 from ._steps import ADAPTIVE_EXTRAP, ADAPTIVE_LEVELS, ADAPTIVE_RATIO, step_scale
 from ._steps import default_steps as _default_steps
@@ -401,6 +402,9 @@ def derivative(f, x, *, n=1, method="central", order=2, step=None, adaptive=Fals
     >>> bool(abs(d - np.exp(0.5)) <= info.error < 1e-9)
     True
     """
+    if method == "dual":
+        return _dual.derivative(f, x, n, args, kwargs, V.check_bool(full_output,
+                                                                  "full_output"), order)
     fast = _scalar_fast_path(f, x, n, method, order, step, adaptive, bounds, args,
                              kwargs, full_output)
     if fast is not None:
@@ -565,7 +569,8 @@ def _elementwise_sweeper(s, x, f0):
 
 
 def gradient(f, x, *, method="central", order=2, step=None, adaptive=False, bounds=None,
-             args=(), kwargs=None, full_output=False, vectorized=False, workers=None):
+             args=(), kwargs=None, full_output=False, vectorized=False, workers=None,
+             chunk_size=None):
     """Gradient of a scalar function of an array.
 
     Parameters
@@ -623,6 +628,9 @@ def gradient(f, x, *, method="central", order=2, step=None, adaptive=False, boun
     >>> np.allclose(g, [-400.0, 1002.0, -200.0], rtol=1e-8)
     True
     """
+    if method == "dual":
+        return _dual.gradient(f, x, args, kwargs, V.check_bool(full_output, "full_output"),
+                              chunk_size, order)
     s = _Setup(f, x, method, order, step, adaptive, bounds, args, kwargs, full_output)
     if s.method == "complex":
         D, E, nfev, _, res_dtype, h = _complex.coordinates(
@@ -645,7 +653,7 @@ def gradient(f, x, *, method="central", order=2, step=None, adaptive=False, boun
 
 def jacobian(f, x, *, method="central", order=2, step=None, adaptive=False, bounds=None,
              args=(), kwargs=None, full_output=False, vectorized=False, workers=None,
-             sparsity=None):
+             sparsity=None, chunk_size=None):
     """Jacobian of a vector function.
 
     Parameters
@@ -695,6 +703,9 @@ def jacobian(f, x, *, method="central", order=2, step=None, adaptive=False, boun
     if sparsity is not None:
         raise ValueError("sparsity must be None in this version of numdiff "
                          "(sparse Jacobians are not implemented yet)")
+    if method == "dual":
+        return _dual.jacobian(f, x, args, kwargs, V.check_bool(full_output, "full_output"),
+                              chunk_size, order)
     s = _Setup(f, x, method, order, step, adaptive, bounds, args, kwargs, full_output)
     if s.method == "complex":
         D, E, nfev, out_shape, res_dtype, h = _complex.coordinates(
@@ -766,6 +777,9 @@ def jvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
     >>> np.allclose(nd.jvp(f, [1.0, 2.0], [1.0, 0.0]), [2.0, 2.0])
     True
     """
+    if method == "dual":
+        return _dual.jvp(f, x, v, args, kwargs, V.check_bool(full_output, "full_output"),
+                         order)
     s_step = step
     if step is not None and np.ndim(step) != 0:
         raise ValueError("step must be a positive float for jvp (the step along v)")

@@ -1,0 +1,683 @@
+"""``DualArray``: numpy-backed forward-mode dual numbers.
+
+A ``DualArray`` holds a value array of shape ``S`` and a partials array of
+shape ``S + (k,)``: the derivatives of every element along ``k`` seed
+directions. It implements ``__array_ufunc__`` (ufuncs, through the rule
+table of ``_rules.py``) and ``__array_function__`` (the common array
+functions), so plain numpy code runs on it unchanged.
+
+Tags against perturbation confusion (Siskind & Pearlmutter 2005): every
+differentiation makes a new, larger tag. In an operation the inputs with
+the largest tag are the active duals; inputs with smaller tags are
+constants at that level (their values may themselves be duals), so nested
+derivatives never mix their perturbations.
+
+A derivative is never dropped silently: ``float()``, ``int()``,
+``__index__`` and ``np.asarray`` raise ``TypeError``.
+"""
+import itertools
+
+import numpy as np
+
+from ._rules import BINARY, COMPARISONS, UNARY
+
+__all__ = ["Dual", "DualArray", "new_tag"]
+
+_TAGS = itertools.count(1)
+
+_LOST = ("would drop its derivative: numdiff differentiates by running your code on "
+         "dual numbers, and {what} turns one into a plain number. Keep the value in "
+         "numpy operations (np.sin, +, *, np.where, indexing ...) instead of {how}; "
+         "build arrays with np.stack([...]) or np.concatenate instead of np.array([...]); "
+         "to look at the value, use .value (or use method='central')")
+
+
+def new_tag():
+    """A tag larger than every tag made before (outer levels have smaller tags)."""
+    return next(_TAGS)
+
+
+def _tag(a):
+    return a.tag if isinstance(a, _DualBase) else 0
+
+
+def _val(a):
+    return a.value if isinstance(a, _DualBase) else a
+
+
+def _shape(a):
+    return np.shape(a.value) if isinstance(a, _DualBase) else np.shape(a)
+
+
+def _mul_partials(d, p):
+    """``d[..., None] * p``: a derivative times the partials of an input."""
+    if isinstance(d, (int, float)):
+        if d == 1.0:
+            return p
+        if d == -1.0:
+            return -p
+        return d * p
+    return _expand(d) * p
+
+
+def _expand(d):
+    return _index(d, (Ellipsis, None)) if isinstance(d, _DualBase) else np.asarray(d)[..., None]
+
+
+class _DualBase:
+    """Shared machinery of :class:`DualArray` and :class:`Dual` (see them)."""
+
+    __slots__ = ("value", "partials", "tag")
+    __array_priority__ = 100
+
+    def __init__(self, value, partials, tag):
+        self.value = value if isinstance(value, _DualBase) else np.asarray(value)
+        self.partials = partials
+        self.tag = tag
+
+    # ----------------------------------------------------------- basics
+    @property
+    def shape(self):
+        return np.shape(self.value)
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def size(self):
+        return int(np.prod(self.shape))
+
+    @property
+    def dtype(self):
+        v = self.value
+        return v.dtype
+
+    def __repr__(self):
+        return (f"{type(self).__name__}(value={self.value!r}, partials={self.partials!r}, "
+                f"tag={self.tag})")
+
+    def _new(self, value, partials):
+        return _make(value, partials, self.tag)
+
+    # ------------------------------------------------ never lose a derivative
+    def __float__(self):
+        raise TypeError("float(dual) " + _LOST.format(what="float()", how="calling float()"))
+
+    def __int__(self):
+        raise TypeError("int(dual) " + _LOST.format(what="int()", how="calling int()"))
+
+    def __complex__(self):
+        raise TypeError("complex(dual) " + _LOST.format(what="complex()",
+                                                        how="calling complex()"))
+
+    def __index__(self):
+        raise TypeError("using a dual number as an index " + _LOST.format(
+            what="indexing with it", how="indexing with a value that depends on x"))
+
+    def __bool__(self):
+        if self.size == 1:
+            return bool(_val(self.value).reshape(-1)[0]) if not isinstance(
+                self.value, _DualBase) else bool(self.value)
+        raise ValueError("the truth value of a DualArray with more than one element is "
+                         "ambiguous; use np.where or compare .value")
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError("np.asarray/np.array on a DualArray " + _LOST.format(
+            what="converting to a numpy array",
+            how="np.asarray(x) / np.array(x) / writing into a float array"))
+
+    # ---------------------------------------------------------- reshaping
+    def reshape(self, *shape):
+        shape = shape[0] if len(shape) == 1 and isinstance(shape[0], tuple) else shape
+        shape = tuple(shape)
+        v = np.reshape(self.value, shape)
+        return self._new(v, np.reshape(self.partials, np.shape(v) + (self.partials.shape[-1],)))
+
+    def ravel(self):
+        return self.reshape(-1)
+
+    flatten = ravel
+
+    @property
+    def T(self):
+        return self.transpose()
+
+    def transpose(self, *axes):
+        nd_ = self.ndim
+        axes = tuple(range(nd_))[::-1] if not axes else (
+            axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes)
+        return self._new(np.transpose(self.value, axes),
+                         np.transpose(self.partials, tuple(axes) + (nd_,)))
+
+    def sum(self, axis=None, keepdims=False):
+        return np.sum(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return np.mean(self, axis=axis, keepdims=keepdims)
+
+    def prod(self, axis=None, keepdims=False):
+        return np.prod(self, axis=axis, keepdims=keepdims)
+
+    def dot(self, other):
+        return np.dot(self, other)
+
+    def max(self, axis=None, keepdims=False):
+        return _max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return _min(self, axis=axis, keepdims=keepdims)
+
+    def argmax(self, axis=None):
+        return np.argmax(_val(self), axis=axis)
+
+    def argmin(self, axis=None):
+        return np.argmin(_val(self), axis=axis)
+
+    def copy(self):
+        return self._new(_copy(self.value), _copy(self.partials))
+
+    # ---------------------------------------------------------- operators
+    def __add__(self, o): return np.add(self, o)
+    def __radd__(self, o): return np.add(o, self)
+    def __sub__(self, o): return np.subtract(self, o)
+    def __rsub__(self, o): return np.subtract(o, self)
+    def __mul__(self, o): return np.multiply(self, o)
+    def __rmul__(self, o): return np.multiply(o, self)
+    def __truediv__(self, o): return np.true_divide(self, o)
+    def __rtruediv__(self, o): return np.true_divide(o, self)
+    def __pow__(self, o): return np.power(self, o)
+    def __rpow__(self, o): return np.power(o, self)
+    def __matmul__(self, o): return np.matmul(self, o)
+    def __rmatmul__(self, o): return np.matmul(o, self)
+    def __neg__(self): return np.negative(self)
+    def __pos__(self): return self
+    def __abs__(self): return np.absolute(self)
+    def __lt__(self, o): return np.less(self, o)
+    def __le__(self, o): return np.less_equal(self, o)
+    def __gt__(self, o): return np.greater(self, o)
+    def __ge__(self, o): return np.greater_equal(self, o)
+    def __eq__(self, o): return np.equal(self, o)
+    def __ne__(self, o): return np.not_equal(self, o)
+    __hash__ = None
+
+    # -------------------------------------------------------------- ufuncs
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if kwargs.get("out") is not None:
+            raise TypeError(f"{ufunc.__name__}(..., out=...) on dual numbers is not "
+                            "supported: write the result to a new array")
+        kwargs.pop("out", None)
+        top = max(_tag(a) for a in inputs)
+        if method == "reduce":
+            if ufunc is np.add:
+                return np.sum(inputs[0], **kwargs)
+            if ufunc is np.multiply:
+                return np.prod(inputs[0], **kwargs)
+            if ufunc in (np.maximum, np.minimum):
+                fn = np.max if ufunc is np.maximum else np.min
+                return fn(inputs[0], **kwargs)
+            return NotImplemented
+        if method != "__call__":
+            return NotImplemented
+        if ufunc in COMPARISONS:
+            return ufunc(*[_val(a) for a in inputs], **kwargs)
+        if ufunc is np.matmul:
+            return _matmul(inputs[0], inputs[1], top)
+        if len(inputs) == 1:
+            rule = UNARY.get(ufunc)
+            if rule is None:
+                return _no_rule(ufunc)
+            x = inputs[0]
+            y = ufunc(x.value, **kwargs)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                d = rule(x.value, y)
+            return _make(y, _mul_partials(d, x.partials), top)
+        if len(inputs) == 2:
+            rule = BINARY.get(ufunc)
+            if rule is None:
+                return _no_rule(ufunc)
+            a, b = inputs
+            a_on, b_on = _tag(a) == top, _tag(b) == top
+            av = a.value if a_on else a
+            bv = b.value if b_on else b
+            y = ufunc(av, bv, **kwargs)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                da, db = rule(av, bv, y)
+            ys = _shape(y)
+            parts = []
+            if a_on:
+                parts.append(_bcast(_mul_partials(da, a.partials), ys))
+            if b_on:
+                parts.append(_bcast(_mul_partials(db, b.partials), ys))
+            p = parts[0] if len(parts) == 1 else parts[0] + parts[1]
+            return _make(y, p, top)
+        return NotImplemented
+
+    # ------------------------------------------------------ array functions
+    def __array_function__(self, func, types, args, kwargs):
+        impl = _FUNCTIONS.get(func)
+        if impl is None:
+            return NotImplemented if func not in _VALUE_ONLY else _VALUE_ONLY[func](
+                *args, **kwargs)
+        return impl(*args, **kwargs)
+
+
+class DualArray(_DualBase):
+    """An array of forward-mode dual numbers: ``value + partials . eps``.
+
+    ``value`` has shape ``S`` and ``partials`` shape ``S + (k,)``: the
+    derivatives of every element along ``k`` seed directions. Numpy code runs
+    on it unchanged (``__array_ufunc__``, ``__array_function__``); indexing,
+    slicing and assignment of duals of the same differentiation work.
+
+    Parameters
+    ----------
+    value : array_like or DualArray
+        The values (a dual of a smaller tag when nested).
+    partials : array_like or DualArray
+        Shape ``value.shape + (k,)``.
+    tag : int
+        The differentiation this dual belongs to (see :func:`new_tag`).
+
+    Notes
+    -----
+    Derivatives follow the chain rule with the table of
+    ``numdiff.dual._rules``. Values at kinks: ``abs'(0) = 0``, ``maximum`` at
+    ties takes the first argument's derivative, ``sqrt'(0) = inf``;
+    comparisons act on values. ``float()``, ``int()``, ``__index__`` and
+    ``np.asarray`` raise ``TypeError`` rather than drop a derivative.
+    Tags follow Siskind & Pearlmutter (2005).
+
+    References
+    ----------
+    .. [1] J. Revels, M. Lubin and T. Papamarkou, "Forward-mode automatic
+       differentiation in Julia", arXiv:1607.07892 (2016).
+    .. [2] J. M. Siskind and B. A. Pearlmutter, "Perturbation confusion and
+       referential transparency", IFL 2005.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from numdiff import DualArray
+    >>> x = DualArray(np.array([1.0, 2.0]), np.eye(2), tag=1)
+    >>> y = np.sin(x) * x
+    >>> np.allclose(y.partials, np.diag(np.cos([1.0, 2.0]) * [1, 2] + np.sin([1.0, 2.0])))
+    True
+    """
+
+    __slots__ = ()
+
+    def __len__(self):
+        return self.shape[0]
+
+    # ------------------------------------------------------------ indexing
+    def __getitem__(self, key):
+        return _index(self, key)
+
+    def __setitem__(self, key, item):
+        pkey = key + (slice(None),) if isinstance(key, tuple) else (key, slice(None))
+        if isinstance(item, DualArray) and item.tag == self.tag:
+            self.value[key] = item.value
+            self.partials[pkey] = item.partials
+        elif isinstance(item, DualArray) and item.tag > self.tag:
+            raise TypeError("cannot write a dual of an inner differentiation into an "
+                            "outer one; build the array with np.stack/np.concatenate")
+        else:
+            self.value[key] = item
+            self.partials[pkey] = 0.0
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+
+
+class Dual(_DualBase):
+    """A dual scalar: a 0-d value and its partials (shape ``(k,)``).
+
+    Returned by indexing a :class:`DualArray` down to one element and by
+    reductions. It has no ``__getitem__``, so numpy treats it as a scalar:
+    writing it into a float array calls ``float()``, which raises
+    ``TypeError`` instead of dropping the derivative.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from numdiff import Dual
+    >>> d = Dual(2.0, np.array([1.0]), tag=1)
+    >>> (d * d + np.sin(d)).partials.tolist() == [4.0 + np.cos(2.0)]
+    True
+    """
+
+    __slots__ = ()
+
+
+def _index(a, key):
+    """``a[key]`` for a dual: the partials axis stays last."""
+    if isinstance(key, _DualBase):
+        raise TypeError("indexing with a dual number " + _LOST.format(
+            what="indexing with it", how="indexing with a value that depends on x"))
+    keys = key if isinstance(key, tuple) else (key,)
+    pkey = keys + (slice(None),) if any(k is Ellipsis for k in keys) else keys
+    v = a.value
+    v = _index(v, key) if isinstance(v, _DualBase) else v[key]
+    p = a.partials
+    p = _index(p, pkey) if isinstance(p, _DualBase) else p[pkey]
+    return _make(v, p, a.tag)
+
+
+def _make(value, partials, tag):
+    """A :class:`Dual` for 0-d values, else a :class:`DualArray`."""
+    if np.ndim(_val(value) if isinstance(value, _DualBase) else value) == 0:
+        return Dual(value, partials, tag)
+    return DualArray(value, partials, tag)
+
+
+# ---------------------------------------------------------------- helpers
+def _copy(a):
+    return a.copy() if hasattr(a, "copy") else np.array(a)
+
+
+def _bcast(p, shape):
+    k = p.shape[-1]
+    if _shape(p)[:-1] == tuple(shape):
+        return p
+    return np.broadcast_to(p, tuple(shape) + (k,)) if not isinstance(p, _DualBase) else (
+        p + np.zeros(tuple(shape) + (k,)))
+
+
+def _no_rule(ufunc):
+    raise TypeError(f"numdiff has no derivative rule for the ufunc {ufunc.__name__!r} on "
+                    "dual numbers; use method='central' or 'complex', or express it with "
+                    "supported operations")
+
+
+def _axis_tuple(axis, ndim):
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, int):
+        axis = (axis,)
+    return tuple(a % ndim if ndim else a for a in axis)
+
+
+def _sum(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
+    if not isinstance(a, _DualBase):
+        return np.sum(a, axis=axis, keepdims=keepdims)
+    ax = _axis_tuple(axis, a.ndim)
+    return a._new(np.sum(a.value, axis=ax, keepdims=keepdims),
+                  np.sum(a.partials, axis=ax, keepdims=keepdims))
+
+
+def _mean(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
+    ax = _axis_tuple(axis, a.ndim)
+    n = int(np.prod([a.shape[i] for i in ax])) if ax else 1
+    return _sum(a, axis=ax, keepdims=keepdims) / n
+
+
+def _prod(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
+    # exclusive products (left * right cumulative) stay exact at zeros
+    if axis is None:
+        a = a.reshape(-1)
+        axis = 0
+    ax = axis % a.ndim
+    v = a.value
+    n = np.shape(v)[ax]
+    moved = np.moveaxis(v, ax, 0)
+    ones = np.ones_like(moved[:1])
+    left = np.cumprod(np.concatenate([ones, moved[:-1]]), axis=0) if n else moved
+    right = np.cumprod(np.concatenate([ones, moved[:0:-1]]), axis=0)[::-1] if n else moved
+    excl = np.moveaxis(left * right, 0, ax)
+    val = np.prod(v, axis=ax, keepdims=keepdims)
+    p = np.sum(_expand(excl) * a.partials, axis=ax, keepdims=keepdims)
+    return a._new(val, p)
+
+
+def _front(p):
+    return np.moveaxis(p, -1, 0)
+
+
+def _back(p):
+    return np.moveaxis(p, 0, -1)
+
+
+def _matmul(a, b, top=None):
+    top = max(_tag(a), _tag(b)) if top is None else top
+    a_on, b_on = _tag(a) == top, _tag(b) == top
+    av = a.value if a_on else a
+    bv = b.value if b_on else b
+    y = np.matmul(av, bv)
+    parts = []
+    if a_on:
+        # the partials axis as a leading batch axis: (k,) + A @ B
+        parts.append(_back(np.matmul(_front(a.partials), bv)))
+    if b_on:
+        if np.ndim(bv) == 1:
+            # A @ b with 1-D b: b's partials (n, k) are a matrix already
+            parts.append(np.matmul(av, b.partials))
+        else:
+            parts.append(_back(np.matmul(av, _front(b.partials))))
+    p = parts[0] if len(parts) == 1 else parts[0] + parts[1]
+    return _make(y, p, top)
+
+
+def _dot(a, b, out=None):
+    if np.ndim(_val(a)) == 0 or np.ndim(_val(b)) == 0:
+        return np.multiply(a, b)
+    if np.ndim(_val(a)) <= 2 and np.ndim(_val(b)) <= 2:
+        return _matmul(a, b)
+    raise TypeError("np.dot of arrays with more than 2 dimensions is not supported on "
+                    "dual numbers; use np.matmul or np.tensordot semantics explicitly")
+
+
+def _as_dual(a, top, k, like_shape=None):
+    if isinstance(a, _DualBase) and a.tag == top:
+        return a
+    v = a
+    return _make(v, np.zeros(np.shape(_val(v)) + (k,)), top)
+
+
+def _combine(arrays, fn_v, fn_p):
+    top = max(_tag(a) for a in arrays)
+    k = next(a.partials.shape[-1] for a in arrays if _tag(a) == top)
+    duals = [_as_dual(a, top, k) for a in arrays]
+    return _make(fn_v([d.value for d in duals]), fn_p([d.partials for d in duals]), top)
+
+
+def _concatenate(arrays, axis=0, out=None, **kw):
+    arrays = list(arrays)
+    nd0 = np.ndim(_val(arrays[0]))
+    if axis is None:
+        arrays = [np.reshape(a, -1) if not isinstance(a, _DualBase) else a.reshape(-1)
+                  for a in arrays]
+        axis, nd0 = 0, 1
+    ax = axis % nd0
+    return _combine(arrays, lambda vs: np.concatenate(vs, axis=ax),
+                    lambda ps: np.concatenate(ps, axis=ax))
+
+
+def _stack(arrays, axis=0, out=None, **kw):
+    arrays = list(arrays)
+    nd1 = np.ndim(_val(arrays[0])) + 1
+    ax = axis % nd1
+    return _combine(arrays, lambda vs: np.stack(vs, axis=ax),
+                    lambda ps: np.stack(ps, axis=ax))
+
+
+def _where(cond, a=None, b=None):
+    if a is None and b is None:
+        return np.where(_val(cond))
+    cond = _val(cond)
+    top = max(_tag(a), _tag(b))
+    k = next(z.partials.shape[-1] for z in (a, b) if _tag(z) == top)
+    da, db = _as_dual(a, top, k), _as_dual(b, top, k)
+    v = np.where(cond, da.value, db.value)
+    p = np.where(np.asarray(cond)[..., None], da.partials, db.partials)
+    return _make(v, p, top)
+
+
+def _norm(x, ord=None, axis=None, keepdims=False):
+    if ord not in (None, 2, "fro") or (ord == 2 and axis is None and x.ndim > 1):
+        raise TypeError("np.linalg.norm on dual numbers supports the 2-norm (ord=None) "
+                        "only")
+    s = _sum(x * x, axis=axis, keepdims=keepdims)
+    # norm'(0) = 0 (the subgradient of smallest size), not nan
+    out = np.sqrt(s)
+    zero = _val(s) == 0
+    if np.any(zero):
+        p = out.partials
+        p = np.where(np.asarray(zero)[..., None], 0.0, p) if not isinstance(p, _DualBase) \
+            else p
+        out = _make(out.value, p, out.tag)
+    return out
+
+
+def _reshape(a, shape=None, order="C", **kw):
+    return a.reshape(shape)
+
+
+def _transpose(a, axes=None):
+    return a.transpose(*(axes or ()))
+
+
+def _dual_like(fn):
+    def impl(a, *args, **kwargs):
+        return fn(_val(a), *args, **kwargs)
+    return impl
+
+
+def _max(a, axis=None, keepdims=False, **kw):
+    idx = np.argmax(_val(a), axis=axis)
+    return _pick(a, idx, axis, keepdims)
+
+
+def _min(a, axis=None, keepdims=False, **kw):
+    idx = np.argmin(_val(a), axis=axis)
+    return _pick(a, idx, axis, keepdims)
+
+
+def _pick(a, idx, axis, keepdims):
+    # max/min take the derivative of the first extreme element (ties)
+    if axis is None:
+        flat = a.reshape(-1)
+        out = flat[int(idx)]
+        return out.reshape((1,) * a.ndim) if keepdims else out
+    ax = axis % a.ndim
+    idx_e = np.expand_dims(idx, ax)
+    v = np.take_along_axis(a.value, idx_e, axis=ax)
+    p = np.take_along_axis(a.partials, idx_e[..., None], axis=ax)
+    if not keepdims:
+        v = np.squeeze(v, axis=ax)
+        p = np.squeeze(p, axis=ax)
+    return a._new(v, p)
+
+
+def _expand_dims(a, axis):
+    ax = axis % (a.ndim + 1)
+    return a._new(np.expand_dims(a.value, ax), np.expand_dims(a.partials, ax))
+
+
+def _squeeze(a, axis=None):
+    ax = tuple(i for i, s in enumerate(a.shape) if s == 1) if axis is None else \
+        _axis_tuple(axis, a.ndim)
+    return a._new(np.squeeze(a.value, axis=ax), np.squeeze(a.partials, axis=ax))
+
+
+def _broadcast_to(a, shape, subok=False):
+    k = a.partials.shape[-1]
+    return a._new(np.broadcast_to(a.value, shape), np.broadcast_to(
+        a.partials if not isinstance(a.partials, _DualBase) else a.partials,
+        tuple(shape) + (k,)))
+
+
+def _atleast_1d(*arys):
+    out = [a.reshape(1) if isinstance(a, _DualBase) and a.ndim == 0 else
+           (a if isinstance(a, _DualBase) else np.atleast_1d(a)) for a in arys]
+    return out[0] if len(out) == 1 else out
+
+
+def _clip(a, a_min=None, a_max=None, **kw):
+    out = a
+    if a_min is not None:
+        out = np.maximum(out, a_min)
+    if a_max is not None:
+        out = np.minimum(out, a_max)
+    return out
+
+
+def _cumsum(a, axis=None, **kw):
+    if axis is None:
+        a, axis = a.reshape(-1), 0
+    ax = axis % a.ndim
+    return a._new(np.cumsum(a.value, axis=ax), np.cumsum(a.partials, axis=ax))
+
+
+def _diff(a, n=1, axis=-1, **kw):
+    ax = axis % a.ndim
+    out = a
+    for _ in range(n):
+        sl1 = [slice(None)] * a.ndim
+        sl0 = [slice(None)] * a.ndim
+        sl1[ax] = slice(1, None)
+        sl0[ax] = slice(None, -1)
+        out = out[tuple(sl1)] - out[tuple(sl0)]
+    return out
+
+
+def _outer(a, b, out=None):
+    return np.multiply(np.reshape(a, (-1, 1)) if not isinstance(a, _DualBase) else
+                       a.reshape(-1, 1),
+                       np.reshape(b, (1, -1)) if not isinstance(b, _DualBase) else
+                       b.reshape(1, -1))
+
+
+def _trace(a, offset=0, axis1=0, axis2=1, **kw):
+    return a._new(np.trace(a.value, offset, axis1, axis2),
+                  np.trace(a.partials, offset, axis1, axis2))
+
+
+_FUNCTIONS = {
+    np.sum: _sum, np.mean: _mean, np.prod: _prod, np.dot: _dot, np.matmul: _matmul,
+    np.concatenate: _concatenate, np.stack: _stack, np.where: _where,
+    np.linalg.norm: _norm, np.reshape: _reshape, np.transpose: _transpose,
+    np.max: _max, np.amax: _max, np.min: _min, np.amin: _min,
+    np.expand_dims: _expand_dims, np.squeeze: _squeeze, np.broadcast_to: _broadcast_to,
+    np.atleast_1d: _atleast_1d, np.clip: _clip, np.cumsum: _cumsum, np.diff: _diff,
+    np.outer: _outer, np.trace: _trace, np.ravel: lambda a, order="C": a.reshape(-1),
+    np.vstack: lambda tup, **kw: _concatenate([_atleast_2d(t) for t in tup], axis=0),
+    np.hstack: lambda tup, **kw: _concatenate(list(tup), axis=0 if np.ndim(_val(tup[0])) == 1
+                                              else 1),
+    np.copy: lambda a, **kw: a.copy(),
+}
+
+
+def _atleast_2d(a):
+    if isinstance(a, _DualBase):
+        return a.reshape(1, -1) if a.ndim == 1 else (a.reshape(1, 1) if a.ndim == 0 else a)
+    return np.atleast_2d(a)
+
+
+#: Functions of the values alone: shapes, predicates and constants.
+_VALUE_ONLY = {
+    np.shape: lambda a: np.shape(_val(a)),
+    np.ndim: lambda a: np.ndim(_val(a)),
+    np.size: lambda a, axis=None: np.size(_val(a), axis),
+    np.zeros_like: lambda a, dtype=None, **kw: np.zeros_like(_plain(a), dtype=dtype),
+    np.ones_like: lambda a, dtype=None, **kw: np.ones_like(_plain(a), dtype=dtype),
+    np.full_like: lambda a, fill_value, dtype=None, **kw: np.full_like(
+        _plain(a), fill_value, dtype=dtype),
+    np.empty_like: lambda a, dtype=None, **kw: np.empty_like(_plain(a), dtype=dtype),
+    np.argmax: lambda a, axis=None, **kw: np.argmax(_val(a), axis=axis),
+    np.argmin: lambda a, axis=None, **kw: np.argmin(_val(a), axis=axis),
+    np.argsort: lambda a, axis=-1, **kw: np.argsort(_val(a), axis=axis),
+    np.isclose: lambda a, b, **kw: np.isclose(_val(a), _val(b), **kw),
+    np.allclose: lambda a, b, **kw: np.allclose(_val(a), _val(b), **kw),
+    np.any: lambda a, axis=None, **kw: np.any(_val(a), axis=axis),
+    np.all: lambda a, axis=None, **kw: np.all(_val(a), axis=axis),
+}
+
+
+def _plain(a):
+    v = _val(a)
+    while isinstance(v, _DualBase):
+        v = v.value
+    return v

@@ -1,0 +1,196 @@
+"""``method="dual"``: derivatives by running ``f`` on dual numbers.
+
+Each call seeds the input with a fresh tag (see ``_array.py``), so the
+functions nest: the derivative of a function that itself calls
+``derivative(..., method="dual")`` is correct, and second derivatives are
+derivatives of first derivatives (nested duals), exact to rounding.
+"""
+import numpy as np
+
+from .. import _validate as V
+from .._info import DiffInfo
+from ._array import _DualBase, _index, _make, new_tag
+
+__all__ = ["derivative", "gradient", "jacobian", "jvp", "default_chunk"]
+
+#: Partials arrays are kept under about this many elements per chunk.
+CHUNK_ELEMENTS = 4_000_000
+
+
+def default_chunk(n):
+    """All ``n`` directions in one pass while the partials stay small."""
+    return int(max(1, min(n, max(8, CHUNK_ELEMENTS // max(n, 1)))))
+
+
+def _point(x):
+    """``x`` as float64/float32 array, or a dual of an outer differentiation."""
+    if isinstance(x, _DualBase):
+        return x
+    return V.as_point(x, "x")
+
+
+def _check(f, args, kwargs):
+    V.check_callable(f, "f")
+    return V.check_args(args, kwargs)
+
+
+def _shape(x):
+    return x.shape
+
+
+def _dtype(x):
+    while isinstance(x, _DualBase):
+        x = x.value
+    return x.dtype
+
+
+def _partials_of(y, tag, shape, k, dtype):
+    """The partials of ``f``'s result for this tag (zeros if f ignored x)."""
+    if isinstance(y, _DualBase) and y.tag == tag:
+        p = y.partials
+        if tuple(p.shape[:-1]) != tuple(shape):
+            p = p.reshape(tuple(shape) + (k,))
+        return p
+    if isinstance(y, _DualBase) and y.tag > tag:
+        raise RuntimeError("f returned a dual of a differentiation that has ended "
+                           "(a tag leaked out of an inner call)")
+    return np.zeros(tuple(shape) + (k,), dtype=dtype)
+
+
+def _out_shape(y, name="f"):
+    if isinstance(y, _DualBase):
+        return y.shape
+    try:
+        arr = np.asarray(y)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must return numbers or dual numbers") from None
+    if arr.dtype.kind not in "fiub":
+        raise TypeError(f"{name} must return real numbers; it returned dtype {arr.dtype}")
+    return arr.shape
+
+
+def _info(value, nfev, order):
+    err = 16.0 * np.finfo(np.float64).eps * np.abs(_plain(value))
+    return DiffInfo(error=err[()] if np.ndim(err) == 0 else err, nfev=nfev, step=0.0,
+                    method="dual", order=order, success=bool(np.all(np.isfinite(err))),
+                    message="derivative computed (dual numbers, exact to rounding)",
+                    stencil="dual")
+
+
+def _last(p):
+    """``p[..., 0]``: the single partial of a one-direction seed."""
+    return _index(p, (Ellipsis, 0)) if isinstance(p, _DualBase) else p[..., 0]
+
+
+def _plain(a):
+    while isinstance(a, _DualBase):
+        a = a.value
+    return np.asarray(a, dtype=np.float64)
+
+
+def _finish(a):
+    if isinstance(a, _DualBase):
+        return a
+    a = np.asarray(a)
+    return a[()] if a.ndim == 0 else a
+
+
+def derivative(f, x, n=1, args=(), kwargs=None, full_output=False, order=2):
+    """Elementwise ``f^(n)(x)`` with nested duals (``n`` levels)."""
+    args, kwargs = _check(f, args, kwargs)
+    n = V.check_int(n, "n", 1, 8)
+    x = _point(x)
+
+    def first(g, t):
+        tag = new_tag()
+        td = _make(t, np.ones(_shape(t) + (1,), dtype=_dtype(t)), tag)
+        y = g(td)
+        shp = _out_shape(y)
+        if shp != _shape(t):
+            raise ValueError(f"f must be elementwise: for x of shape {_shape(t)} it must "
+                             f"return that shape; it returned {shp}")
+        return _last(_partials_of(y, tag, shp, 1, _dtype(t)))
+
+    def level(k):
+        if k == 1:
+            return lambda t: first(lambda u: f(u, *args, **kwargs), t)
+        inner = level(k - 1)
+        return lambda t: first(inner, t)
+
+    d = level(n)(x)
+    out = _finish(d)
+    if not full_output:
+        return out
+    return out, _info(d, int(np.prod(_shape(x))) if _shape(x) else 1, order)
+
+
+def _seed(x, cols, N, tag):
+    """Dual input with partials ``e_i`` for the variables ``cols``."""
+    k = len(cols)
+    P = np.zeros((N, k), dtype=_dtype(x))
+    P[cols, np.arange(k)] = 1.0
+    return _make(x, P.reshape(_shape(x) + (k,)), tag)
+
+
+def _jac_chunks(f, x, args, kwargs, chunk_size, scalar_out):
+    N = int(np.prod(_shape(x))) if _shape(x) else 1
+    chunk = default_chunk(N) if chunk_size is None else V.check_int(
+        chunk_size, "chunk_size", 1)
+    blocks, out_shape, evals = [], None, 0
+    for c0 in range(0, N, chunk):
+        cols = np.arange(c0, min(N, c0 + chunk))
+        tag = new_tag()
+        y = f(_seed(x, cols, N, tag), *args, **kwargs)
+        evals += 1
+        shp = _out_shape(y)
+        if scalar_out:
+            if int(np.prod(shp)) != 1:
+                raise ValueError("f must return a scalar (a float, a 0-d array or a "
+                                 f"size-1 array); it returned shape {shp}")
+            shp = ()
+        if out_shape is None:
+            out_shape = shp
+        elif shp != out_shape:
+            raise ValueError(f"f returned shape {shp} in one chunk and {out_shape} in "
+                             "another")
+        p = _partials_of(y, tag, shp if not scalar_out else (), len(cols), _dtype(x))
+        blocks.append(p)
+    J = blocks[0] if len(blocks) == 1 else np.concatenate(blocks, axis=-1)
+    return J, out_shape, evals, N
+
+
+def gradient(f, x, args=(), kwargs=None, full_output=False, chunk_size=None, order=2):
+    """Gradient of a scalar ``f``: ``ceil(n / chunk_size)`` evaluations."""
+    args, kwargs = _check(f, args, kwargs)
+    x = _point(x)
+    J, _, evals, N = _jac_chunks(f, x, args, kwargs, chunk_size, True)
+    g = J.reshape(_shape(x))
+    out = _finish(g)
+    return (out, _info(g, evals * N, order)) if full_output else out
+
+
+def jacobian(f, x, args=(), kwargs=None, full_output=False, chunk_size=None, order=2):
+    """Jacobian, shape ``M + x.shape``."""
+    args, kwargs = _check(f, args, kwargs)
+    x = _point(x)
+    J, out_shape, evals, N = _jac_chunks(f, x, args, kwargs, chunk_size, False)
+    J = J.reshape(tuple(out_shape) + _shape(x))
+    out = _finish(J)
+    return (out, _info(J, evals * N, order)) if full_output else out
+
+
+def jvp(f, x, v, args=(), kwargs=None, full_output=False, order=2):
+    """``J(x) @ v`` in one evaluation."""
+    args, kwargs = _check(f, args, kwargs)
+    x = _point(x)
+    vv = v if isinstance(v, _DualBase) else np.asarray(v, dtype=np.float64)
+    if _shape(vv) != _shape(x):
+        raise ValueError(f"v must have x's shape {_shape(x)}; got shape {_shape(vv)}")
+    tag = new_tag()
+    P = _index(vv, (Ellipsis, None)) if isinstance(vv, _DualBase) else vv.reshape(
+        _shape(x) + (1,))
+    y = f(_make(x, P, tag), *args, **kwargs)
+    shp = _out_shape(y)
+    d = _last(_partials_of(y, tag, shp, 1, _dtype(x)))
+    out = _finish(d)
+    return (out, _info(d, 1, order)) if full_output else out

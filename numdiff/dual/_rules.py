@@ -1,0 +1,119 @@
+"""Derivative rules of numpy ufuncs, in one table.
+
+Each unary rule maps ``(x, y)`` -- the argument and the value ``y = f(x)``
+-- to ``f'(x)``; each binary rule maps ``(a, b, y)`` to the pair of partial
+derivatives. Rules are written with numpy functions so that they apply to
+nested duals too (then ``x``, ``y`` are themselves dual arrays).
+
+Special cases carry a one-line reason; they are the documented semantics of
+the Limitations page.
+"""
+import numpy as np
+
+LN2 = np.log(2.0)
+LN10 = np.log(10.0)
+
+
+def _sign0(x):
+    # abs'(0) = 0: the midpoint of the subgradient [-1, 1]
+    return np.sign(x)
+
+
+UNARY = {
+    np.negative: lambda x, y: -np.ones_like(x),
+    np.positive: lambda x, y: np.ones_like(x),
+    np.sin: lambda x, y: np.cos(x),
+    np.cos: lambda x, y: -np.sin(x),
+    np.tan: lambda x, y: 1.0 + y * y,
+    np.arcsin: lambda x, y: 1.0 / np.sqrt(1.0 - x * x),
+    np.arccos: lambda x, y: -1.0 / np.sqrt(1.0 - x * x),
+    np.arctan: lambda x, y: 1.0 / (1.0 + x * x),
+    np.sinh: lambda x, y: np.cosh(x),
+    np.cosh: lambda x, y: np.sinh(x),
+    np.tanh: lambda x, y: 1.0 - y * y,
+    np.arcsinh: lambda x, y: 1.0 / np.sqrt(x * x + 1.0),
+    np.arccosh: lambda x, y: 1.0 / np.sqrt(x * x - 1.0),
+    np.arctanh: lambda x, y: 1.0 / (1.0 - x * x),
+    np.exp: lambda x, y: y,
+    np.exp2: lambda x, y: y * LN2,
+    np.expm1: lambda x, y: y + 1.0,
+    np.log: lambda x, y: 1.0 / x,
+    np.log2: lambda x, y: 1.0 / (x * LN2),
+    np.log10: lambda x, y: 1.0 / (x * LN10),
+    np.log1p: lambda x, y: 1.0 / (1.0 + x),
+    # sqrt'(0) = inf, the one-sided limit (documented)
+    np.sqrt: lambda x, y: 0.5 / y,
+    np.cbrt: lambda x, y: 1.0 / (3.0 * y * y),
+    np.square: lambda x, y: 2.0 * x,
+    np.reciprocal: lambda x, y: -(y * y),
+    np.absolute: lambda x, y: _sign0(x),
+    np.fabs: lambda x, y: _sign0(x),
+    np.deg2rad: lambda x, y: np.full_like(x, np.pi / 180.0),
+    np.rad2deg: lambda x, y: np.full_like(x, 180.0 / np.pi),
+    # piecewise constant: derivative 0 where it exists
+    np.sign: lambda x, y: np.zeros_like(x),
+    np.floor: lambda x, y: np.zeros_like(x),
+    np.ceil: lambda x, y: np.zeros_like(x),
+    np.trunc: lambda x, y: np.zeros_like(x),
+    np.rint: lambda x, y: np.zeros_like(x),
+}
+UNARY[np.radians] = UNARY[np.deg2rad]
+UNARY[np.degrees] = UNARY[np.rad2deg]
+
+
+def _pow_b(a, b, y):
+    # d(a**b)/db = a**b log a; where a**b == 0 (a == 0, b > 0) it is 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(y == 0, 0.0, y * np.log(a))
+
+
+BINARY = {
+    np.add: lambda a, b, y: (1.0, 1.0),
+    np.subtract: lambda a, b, y: (1.0, -1.0),
+    np.multiply: lambda a, b, y: (b, a),
+    np.true_divide: lambda a, b, y: (1.0 / b, -y / b),
+    np.power: lambda a, b, y: (b * np.power(a, b - 1.0), _pow_b(a, b, y)),
+    np.arctan2: lambda a, b, y: (b / (a * a + b * b), -a / (a * a + b * b)),
+    np.hypot: lambda a, b, y: (a / y, b / y),
+    np.logaddexp: lambda a, b, y: (np.exp(a - y), np.exp(b - y)),
+    # ties: maximum and minimum take the first argument's derivative
+    np.maximum: lambda a, b, y: (np.where(a >= b, 1.0, 0.0), np.where(a >= b, 0.0, 1.0)),
+    np.minimum: lambda a, b, y: (np.where(a <= b, 1.0, 0.0), np.where(a <= b, 0.0, 1.0)),
+    np.fmax: lambda a, b, y: (np.where(a >= b, 1.0, 0.0), np.where(a >= b, 0.0, 1.0)),
+    np.fmin: lambda a, b, y: (np.where(a <= b, 1.0, 0.0), np.where(a <= b, 0.0, 1.0)),
+    np.copysign: lambda a, b, y: (np.sign(a) * np.sign(y), 0.0),
+}
+
+#: Comparisons act on values and return plain booleans (documented).
+COMPARISONS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal,
+               np.not_equal, np.isfinite, np.isnan, np.isinf, np.signbit,
+               np.logical_and, np.logical_or, np.logical_not, np.logical_xor}
+
+
+def _special_rules():
+    """scipy.special ufuncs with simple derivatives, where scipy is present."""
+    try:
+        from scipy import special as sp
+    except ImportError:  # pragma: no cover
+        return
+    c = 2.0 / np.sqrt(np.pi)
+    UNARY.update({
+        sp.erf: lambda x, y: c * np.exp(-x * x),
+        sp.erfc: lambda x, y: -c * np.exp(-x * x),
+        sp.expit: lambda x, y: y * (1.0 - y),
+        sp.log_expit: lambda x, y: 1.0 - sp.expit(x),
+        sp.gammaln: lambda x, y: sp.digamma(x),
+        sp.gamma: lambda x, y: y * sp.digamma(x),
+        sp.logit: lambda x, y: 1.0 / (x * (1.0 - x)),
+        sp.ndtr: lambda x, y: np.exp(-0.5 * x * x) / np.sqrt(2.0 * np.pi),
+        sp.log_ndtr: lambda x, y: np.exp(-0.5 * x * x - y) / np.sqrt(2.0 * np.pi),
+        sp.digamma: lambda x, y: sp.polygamma(1, x),
+        sp.j0: lambda x, y: -sp.j1(x),
+        sp.i0: lambda x, y: sp.i1(x),
+    })
+    BINARY.update({
+        sp.xlogy: lambda a, b, y: (np.log(b), a / b),
+    })
+
+
+_special_rules()
