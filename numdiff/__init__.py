@@ -7,8 +7,8 @@
 """
 from ._info import DiffInfo
 from ._version import __version__
-from .differentiate import derivative, gradient, jacobian, jvp
+from .differentiate import derivative, gradient, hessian, hessian_diag, hvp, jacobian, jvp
 from .dual import Dual, DualArray
 
-__all__ = ["DiffInfo", "Dual", "DualArray", "__version__", "derivative", "gradient", "jacobian",
-           "jvp"]
+__all__ = ["DiffInfo", "Dual", "DualArray", "__version__", "derivative", "gradient", "hessian",
+           "hessian_diag", "hvp", "jacobian", "jvp"]

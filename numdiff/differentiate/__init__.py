@@ -1,5 +1,7 @@
 """Finite-difference differentiation."""
 from ._api import derivative, gradient, jacobian, jvp
+from ._second import hessian, hessian_diag, hvp
 from ._stencils import fornberg_weights
 
-__all__ = ["derivative", "gradient", "jacobian", "jvp", "fornberg_weights"]
+__all__ = ["derivative", "gradient", "jacobian", "jvp", "hessian", "hessian_diag", "hvp",
+           "fornberg_weights"]

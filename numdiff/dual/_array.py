@@ -263,7 +263,7 @@ class _DualBase:
 
 
 class DualArray(_DualBase):
-    """An array of forward-mode dual numbers: ``value + partials . eps``.
+    """An array of forward-mode dual numbers (values with their partials).
 
     ``value`` has shape ``S`` and ``partials`` shape ``S + (k,)``: the
     derivatives of every element along ``k`` seed directions. Numpy code runs

@@ -11,7 +11,8 @@ from .. import _validate as V
 from .._info import DiffInfo
 from ._array import _DualBase, _index, _make, new_tag
 
-__all__ = ["derivative", "gradient", "jacobian", "jvp", "default_chunk"]
+__all__ = ["derivative", "gradient", "jacobian", "jvp", "hessian", "hessian_diag", "hvp",
+           "default_chunk"]
 
 #: Partials arrays are kept under about this many elements per chunk.
 CHUNK_ELEMENTS = 4_000_000
@@ -194,3 +195,65 @@ def jvp(f, x, v, args=(), kwargs=None, full_output=False, order=2):
     d = _last(_partials_of(y, tag, shp, 1, _dtype(x)))
     out = _finish(d)
     return (out, _info(d, 1, order)) if full_output else out
+
+
+def _symmetric(H, n):
+    """Exactly symmetric: the mean of H and its transpose (no-op for duals' H)."""
+    if isinstance(H, _DualBase):
+        return H
+    M = H.reshape(n, n)
+    return ((M + M.T) * 0.5).reshape(H.shape)
+
+
+def hessian(f, x, args=(), kwargs=None, full_output=False, chunk_size=None, order=2):
+    """Exact Hessian by forward-over-forward (nested) duals."""
+    args, kwargs = _check(f, args, kwargs)
+    x = _point(x)
+
+    def grad(v):
+        return gradient(f, v, args, kwargs, False, chunk_size)
+    H = jacobian(grad, x, chunk_size=chunk_size)
+    N = int(np.prod(_shape(x))) if _shape(x) else 1
+    H = _symmetric(H, N)
+    out = _finish(H)
+    if not full_output:
+        return out
+    chunk = default_chunk(N) if chunk_size is None else chunk_size
+    evals = -(-N // chunk) ** 2
+    return out, _info(H, evals * N, order)
+
+
+def hessian_diag(f, x, args=(), kwargs=None, full_output=False, order=2):
+    """Diagonal of the Hessian: a second derivative along each variable."""
+    args, kwargs = _check(f, args, kwargs)
+    x = _point(x)
+    N = int(np.prod(_shape(x))) if _shape(x) else 1
+    flat = x.reshape(-1) if _shape(x) else x.reshape(1)
+    diag = []
+    for i in range(N):
+        e = np.zeros(N)
+        e[i] = 1.0
+
+        def along(t, e=e):
+            return f((flat + t * e).reshape(_shape(x)), *args, **kwargs)
+        diag.append(derivative(along, 0.0, n=2))
+    d = np.stack(diag) if any(isinstance(v, _DualBase) for v in diag) else np.array(diag)
+    d = d.reshape(_shape(x))
+    out = _finish(d)
+    return (out, _info(d, N, order)) if full_output else out
+
+
+def hvp(f, x, v, args=(), kwargs=None, full_output=False, chunk_size=None, order=2):
+    """``H(x) @ v``: the directional derivative of the gradient along ``v``."""
+    args, kwargs = _check(f, args, kwargs)
+    x = _point(x)
+    vv = v if isinstance(v, _DualBase) else np.asarray(v, dtype=np.float64)
+    if _shape(vv) != _shape(x):
+        raise ValueError(f"v must have x's shape {_shape(x)}; got shape {_shape(vv)}")
+
+    def grad(u):
+        return gradient(f, u, args, kwargs, False, chunk_size)
+    d = jvp(grad, x, vv)
+    out = _finish(d)
+    return (out, _info(d, int(np.prod(_shape(x))) if _shape(x) else 1, order)) \
+        if full_output else out

@@ -1,0 +1,190 @@
+"""Second derivatives: hessian, hessian_diag and hvp.
+
+``method="dual"`` computes them exactly (to rounding) with nested dual
+numbers. With ``grad=`` (your gradient), any method differentiates the
+gradient and the Hessian is symmetrised. Finite-difference Hessians of ``f``
+alone (second differences with their own steps, error estimates and
+sparsity) are not in this version: those calls raise ``ValueError`` saying
+what to pass instead.
+"""
+import numpy as np
+
+from .. import _validate as V
+from .._info import DiffInfo
+from ..dual import _diff as _dual
+from ._api import jacobian, jvp
+
+__all__ = ["hessian", "hessian_diag", "hvp"]
+
+_NO_FD = ("finite-difference Hessians of f alone are not available in this version of "
+          "numdiff: use method='dual' (exact, runs f on dual numbers), or pass "
+          "grad=<your gradient function> to differentiate it with method={method!r}")
+
+
+def _symmetrise(H, x_shape, err=None):
+    n = int(np.prod(x_shape)) if x_shape else 1
+    M = np.asarray(H).reshape(n, n)
+    Hs = ((M + M.T) * 0.5).reshape(np.shape(H))
+    if err is None:
+        return Hs, None
+    E = np.asarray(err).reshape(n, n)
+    # the mean of two estimates is off by at most half their difference
+    Es = (0.5 * (E + E.T) + 0.5 * np.abs(M - M.T)).reshape(np.shape(H))
+    return Hs, Es
+
+
+def hessian(f, x, *, method="central", order=2, step=None, adaptive=False, bounds=None,
+            args=(), kwargs=None, full_output=False, vectorized=False, workers=None,
+            grad=None, sparsity=None, chunk_size=None):
+    """Hessian of a scalar function.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x, *args, **kwargs)`` returning a scalar.
+    x : array_like
+        Point of any shape.
+    method : {"dual", "central", "forward", "backward", "complex"}, optional
+        ``"dual"`` differentiates ``f`` exactly with nested dual numbers. The
+        other methods need ``grad=`` in this version.
+    grad : callable, optional
+        ``grad(x, *args, **kwargs)`` returning the gradient (shape
+        ``x.shape``). The Hessian is then the Jacobian of ``grad`` by
+        ``method``, symmetrised.
+    order, step, adaptive, bounds, vectorized, workers
+        Passed to :func:`jacobian` when ``grad`` is given.
+    args, kwargs, full_output
+        As in :func:`gradient`.
+    sparsity : None
+        Reserved (sparse Hessians); only ``None`` is accepted.
+    chunk_size : int, optional
+        Directions seeded per pass for ``method="dual"``.
+
+    Returns
+    -------
+    H : ndarray
+        Shape ``x.shape + x.shape`` (``(n, n)`` for 1-D ``x``), exactly
+        symmetric.
+    info : DiffInfo
+        Only with ``full_output=True``.
+
+    Raises
+    ------
+    ValueError
+        A finite-difference or complex-step method without ``grad``; a
+        ``sparsity``; the errors of :func:`jacobian`.
+
+    Notes
+    -----
+    With dual numbers the Hessian is forward-over-forward: the Jacobian, on
+    dual numbers, of the dual-number gradient, ``ceil(n / chunk)**2``
+    evaluations of ``f`` on nested duals [1]_.
+
+    References
+    ----------
+    .. [1] J. Revels, M. Lubin and T. Papamarkou, "Forward-mode automatic
+       differentiation in Julia", arXiv:1607.07892 (2016).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import numdiff as nd
+    >>> f = lambda x: x[0] ** 2 * x[1] + np.exp(x[1])
+    >>> nd.hessian(f, [1.0, 0.0], method="dual")
+    array([[0., 2.],
+           [2., 1.]])
+    >>> H = nd.hessian(f, [1.0, 0.0], grad=lambda x: np.array(
+    ...     [2 * x[0] * x[1], x[0] ** 2 + np.exp(x[1])]))
+    >>> np.allclose(H, [[0.0, 2.0], [2.0, 1.0]])
+    True
+    """
+    if sparsity is not None:
+        raise ValueError("sparsity must be None in this version of numdiff (sparse "
+                         "Hessians are not implemented yet)")
+    key = V.check_method(method, V.FD_METHODS + ("complex", "dual"))
+    if grad is None:
+        if key != "dual":
+            raise ValueError(_NO_FD.format(method=method))
+        return _dual.hessian(f, x, args, kwargs, V.check_bool(full_output, "full_output"),
+                             chunk_size, order)
+    V.check_callable(grad, "grad")
+    out = jacobian(grad, x, method=method, order=order, step=step, adaptive=adaptive,
+                   bounds=bounds, args=args, kwargs=kwargs, full_output=full_output,
+                   vectorized=vectorized, workers=workers, chunk_size=chunk_size)
+    xs = np.shape(x) if not hasattr(x, "shape") else x.shape
+    J, info = out if full_output else (out, None)
+    if np.shape(J) != tuple(xs) + tuple(xs):
+        raise ValueError(f"grad must return an array of x's shape {tuple(xs)}; the "
+                         f"Jacobian of grad has shape {np.shape(J)}")
+    H, E = _symmetrise(J, tuple(xs), None if info is None else info.error)
+    if info is None:
+        return H
+    return H, DiffInfo(error=E, nfev=info.nfev, step=info.step, method=info.method,
+                       order=info.order, success=info.success, message=info.message,
+                       stencil=info.stencil)
+
+
+def hessian_diag(f, x, *, method="central", order=2, step=None, adaptive=False,
+                 bounds=None, args=(), kwargs=None, full_output=False, vectorized=False,
+                 workers=None, grad=None):
+    """Diagonal of the Hessian, shape ``x.shape``.
+
+    ``method="dual"``: a second derivative along each variable (``n``
+    evaluations on nested duals, no ``n x n`` array). With ``grad=``: the
+    diagonal of the Jacobian of ``grad``. Other parameters as in
+    :func:`hessian`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import numdiff as nd
+    >>> nd.hessian_diag(lambda x: np.sum(x ** 3), [1.0, 2.0], method="dual")
+    array([ 6., 12.])
+    """
+    key = V.check_method(method, V.FD_METHODS + ("complex", "dual"))
+    if grad is None:
+        if key != "dual":
+            raise ValueError(_NO_FD.format(method=method))
+        return _dual.hessian_diag(f, x, args, kwargs,
+                                  V.check_bool(full_output, "full_output"), order)
+    out = hessian(f, x, method=method, order=order, step=step, adaptive=adaptive,
+                  bounds=bounds, args=args, kwargs=kwargs, full_output=full_output,
+                  vectorized=vectorized, workers=workers, grad=grad)
+    H, info = out if full_output else (out, None)
+    xs = np.shape(H)[: np.ndim(H) // 2]
+    n = int(np.prod(xs)) if xs else 1
+    d = np.diagonal(np.asarray(H).reshape(n, n)).reshape(xs)
+    if info is None:
+        return d
+    e = np.diagonal(np.asarray(info.error).reshape(n, n)).reshape(xs)
+    return d, DiffInfo(error=e, nfev=info.nfev, step=info.step, method=info.method,
+                       order=info.order, success=info.success, message=info.message,
+                       stencil=info.stencil)
+
+
+def hvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds=None,
+        args=(), kwargs=None, full_output=False, vectorized=False, workers=None,
+        grad=None, chunk_size=None):
+    """Hessian-vector product ``H(x) @ v``, shape ``x.shape``.
+
+    ``method="dual"``: the directional derivative of the dual gradient along
+    ``v`` (forward over forward, exact). With ``grad=``: :func:`jvp` of
+    ``grad`` by ``method``. Other parameters as in :func:`hessian`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import numdiff as nd
+    >>> f = lambda x: x[0] ** 2 * x[1] + np.exp(x[1])
+    >>> nd.hvp(f, [1.0, 0.0], [1.0, 0.0], method="dual")
+    array([0., 2.])
+    """
+    key = V.check_method(method, V.FD_METHODS + ("complex", "dual"))
+    if grad is None:
+        if key != "dual":
+            raise ValueError(_NO_FD.format(method=method))
+        return _dual.hvp(f, x, v, args, kwargs, V.check_bool(full_output, "full_output"),
+                         chunk_size, order)
+    V.check_callable(grad, "grad")
+    return jvp(grad, x, v, method=method, order=order, step=step, adaptive=adaptive,
+               bounds=bounds, args=args, kwargs=kwargs, full_output=full_output)
