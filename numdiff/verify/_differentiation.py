@@ -31,6 +31,9 @@ class _Counted:
         self.batch_axis = batch_axis
 
     def __call__(self, x, *a):
+        if isinstance(x, (nd.Dual, nd.DualArray)):
+            self.n += 1          # one evaluation on dual numbers
+            return self.f(x, *a)
         x = np.asarray(x)
         if self.batch_axis is None:
             self.n += 1
@@ -229,6 +232,7 @@ def run(quick=False):
                              "vector -> vector", "jacobian")
         rows += _float32_rows(quick)
         rows += _complex_rows(quick)
+        rows += _dual_rows(quick)
         fixed = _fixed_step_honesty(quick)
     cov, med, cnt = honesty_nd.summary()
     pcov, pmed, _ = honesty_sp.summary()
@@ -270,6 +274,52 @@ def _complex_rows(quick):
             pnf, ptt = pnf + pf.n, ptt + dt2
         rows.append(Row("complex step", group, "complex step", len(cases), max(errs), nf,
                         tt, "approx_derivative(cs)", max(perr), pnf, ptt, 1e-14))
+    return rows
+
+
+def _dual_rows(quick):
+    """Dual numbers against analytic values, beside SciPy's ``"cs"``."""
+    rows = []
+    second = [(f, d2f, x) for _, f, d2f, pts in SCALAR_SECOND for x in pts]
+    groups = [
+        ("scalar -> scalar", [(f, df, x) for _, f, df, pts in SCALAR for x in pts],
+         lambda f, x: nd.derivative(f, x, method="dual"),
+         lambda f, x: approx_derivative(f, np.array([x]), method="cs"), "first"),
+        ("scalar -> scalar", second, lambda f, x: nd.derivative(f, x, n=2, method="dual"),
+         None, "second (n=2)"),
+        ("vector -> scalar", [(f, g, x) for _, f, g, pts in VECTOR_SCALAR for x in pts],
+         lambda f, x: nd.gradient(f, x, method="dual"),
+         lambda f, x: approx_derivative(f, x, method="cs"), "gradient"),
+    ]
+    for group, cases, fn, peer, label in groups:
+        cases = cases[::2] if quick else cases
+        errs, nf, tt, perr, pnf, ptt = [], 0, 0.0, [], 0, 0.0
+        for f, df, x in cases:
+            cf = _Counted(f)
+            d, dt = _time_it(lambda: fn(cf, x))
+            errs.append(_rel(d, df(x)))
+            nf, tt = nf + cf.n, tt + dt
+            if peer is not None:
+                pf = _Counted(f)
+                d2, dt2 = _time_it(lambda: peer(pf, x))
+                perr.append(_rel(np.reshape(d2, np.shape(df(x))), df(x)))
+                pnf, ptt = pnf + pf.n, ptt + dt2
+        rows.append(Row("dual numbers", group, label, len(cases), max(errs), nf, tt,
+                        "approx_derivative(cs)" if peer else "-",
+                        max(perr) if peer else None, pnf if peer else None,
+                        ptt if peer else None, 1e-14))
+    # exact Hessians: nested duals against the Jacobian of the analytic gradient
+    errs, nf, tt = [], 0, 0.0
+    hcases = [(f, g, x) for _, f, g, pts in VECTOR_SCALAR for x in pts]
+    for f, g, x in (hcases[::2] if quick else hcases):
+        cf = _Counted(f)
+        H, dt = _time_it(lambda: nd.hessian(cf, x, method="dual"))
+        errs.append(_rel(H, nd.jacobian(g, x, method="complex")))
+        nf, tt = nf + cf.n, tt + dt
+    rows.append(Row("dual numbers", "vector -> scalar", "hessian (vs complex-step "
+                    "Jacobian of the analytic gradient)", len(hcases[::2] if quick else
+                                                              hcases), max(errs), nf, tt,
+                    "-", None, None, None, 1e-12))
     return rows
 
 
