@@ -46,6 +46,8 @@ def _val(a):
 
 
 def _shape(a):
+    if type(a) is np.ndarray:
+        return a.shape
     return np.shape(a.value) if isinstance(a, _DualBase) else np.shape(a)
 
 
@@ -207,7 +209,12 @@ class _DualBase:
             raise TypeError(f"{ufunc.__name__}(..., out=...) on dual numbers is not "
                             "supported: write the result to a new array")
         kwargs.pop("out", None)
-        top = max(_tag(a) for a in inputs)
+        if len(inputs) == 1:
+            top = inputs[0].tag
+        elif len(inputs) == 2:
+            top = max(_tag(inputs[0]), _tag(inputs[1]))
+        else:
+            top = max(_tag(a) for a in inputs)
         if method == "reduce":
             if ufunc is np.add:
                 return np.sum(inputs[0], **kwargs)
@@ -229,8 +236,8 @@ class _DualBase:
                 return _no_rule(ufunc)
             x = inputs[0]
             y = ufunc(x.value, **kwargs)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                d = rule(x.value, y)
+            # where the derivative is infinite the value itself warned already
+            d = rule(x.value, y)
             return _make(y, _mul_partials(d, x.partials), top)
         if len(inputs) == 2:
             rule = BINARY.get(ufunc)
@@ -241,15 +248,23 @@ class _DualBase:
             av = a.value if a_on else a
             bv = b.value if b_on else b
             y = ufunc(av, bv, **kwargs)
-            with np.errstate(divide="ignore", invalid="ignore"):
+            if ufunc is np.power and not b_on:
+                # constant exponent: skip the log a term of d/db
+                da, db = bv * np.power(av, bv - 1.0), 0.0
+            else:
                 da, db = rule(av, bv, y)
-            ys = _shape(y)
-            parts = []
-            if a_on:
-                parts.append(_bcast(_mul_partials(da, a.partials), ys))
-            if b_on:
-                parts.append(_bcast(_mul_partials(db, b.partials), ys))
-            p = parts[0] if len(parts) == 1 else parts[0] + parts[1]
+            if a_on and b_on:
+                ys = _shape(y)
+                p = (_bcast(_mul_partials(da, a.partials), ys)
+                     + _bcast(_mul_partials(db, b.partials), ys))
+            elif a_on:
+                p = _mul_partials(da, a.partials)
+                if _shape(av) != _shape(y):
+                    p = _bcast(p, _shape(y))
+            else:
+                p = _mul_partials(db, b.partials)
+                if _shape(bv) != _shape(y):
+                    p = _bcast(p, _shape(y))
             return _make(y, p, top)
         return NotImplemented
 
@@ -368,7 +383,11 @@ def _index(a, key):
 
 def _make(value, partials, tag):
     """A :class:`Dual` for 0-d values, else a :class:`DualArray`."""
-    if np.ndim(_val(value) if isinstance(value, _DualBase) else value) == 0:
+    if type(value) is np.ndarray:
+        nd_ = value.ndim
+    else:
+        nd_ = np.ndim(_val(value) if isinstance(value, _DualBase) else value)
+    if nd_ == 0:
         return Dual(value, partials, tag)
     return DualArray(value, partials, tag)
 
