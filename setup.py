@@ -27,6 +27,7 @@ DIRECTIVES = {
 
 MODULES = [
     "numdiff.differentiate._kernels",
+    "numdiff.dual._scalar",
 ]
 
 extensions = [

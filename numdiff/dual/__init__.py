@@ -1,4 +1,5 @@
 """Forward-mode dual numbers."""
-from ._array import Dual, DualArray, new_tag
+from ._array import DUALS, DualArray, DualScalar, new_tag
+from ._scalar import Dual
 
-__all__ = ["Dual", "DualArray", "new_tag"]
+__all__ = ["DUALS", "Dual", "DualArray", "DualScalar", "new_tag"]

@@ -20,8 +20,10 @@ import itertools
 import numpy as np
 
 from ._rules import BINARY, COMPARISONS, UNARY
+from ._scalar import Dual as CDual
+from ._scalar import _convert, _set_python_factory
 
-__all__ = ["Dual", "DualArray", "new_tag"]
+__all__ = ["DUALS", "DualArray", "DualScalar", "new_tag"]
 
 _TAGS = itertools.count(1)
 
@@ -38,17 +40,17 @@ def new_tag():
 
 
 def _tag(a):
-    return a.tag if isinstance(a, _DualBase) else 0
+    return a.tag if isinstance(a, DUALS) else 0
 
 
 def _val(a):
-    return a.value if isinstance(a, _DualBase) else a
+    return a.value if isinstance(a, DUALS) else a
 
 
 def _shape(a):
     if type(a) is np.ndarray:
         return a.shape
-    return np.shape(a.value) if isinstance(a, _DualBase) else np.shape(a)
+    return np.shape(a.value) if isinstance(a, DUALS) else np.shape(a)
 
 
 def _mul_partials(d, p):
@@ -63,6 +65,8 @@ def _mul_partials(d, p):
 
 
 def _expand(d):
+    if type(d) is CDual:
+        d = d.python()
     return _index(d, (Ellipsis, None)) if isinstance(d, _DualBase) else np.asarray(d)[..., None]
 
 
@@ -73,7 +77,7 @@ class _DualBase:
     __array_priority__ = 100
 
     def __init__(self, value, partials, tag):
-        self.value = value if isinstance(value, _DualBase) else np.asarray(value)
+        self.value = value if isinstance(value, DUALS) else np.asarray(value)
         self.partials = partials
         self.tag = tag
 
@@ -205,6 +209,7 @@ class _DualBase:
 
     # -------------------------------------------------------------- ufuncs
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        inputs = tuple(i.python() if type(i) is CDual else i for i in inputs)
         if kwargs.get("out") is not None:
             raise TypeError(f"{ufunc.__name__}(..., out=...) on dual numbers is not "
                             "supported: write the result to a new array")
@@ -270,6 +275,7 @@ class _DualBase:
 
     # ------------------------------------------------------ array functions
     def __array_function__(self, func, types, args, kwargs):
+        args = _convert(args)
         impl = _FUNCTIONS.get(func)
         if impl is None:
             return NotImplemented if func not in _VALUE_ONLY else _VALUE_ONLY[func](
@@ -347,8 +353,8 @@ class DualArray(_DualBase):
 
 
 
-class Dual(_DualBase):
-    """A dual scalar: a 0-d value and its partials (shape ``(k,)``).
+class DualScalar(_DualBase):
+    """A 0-d dual in the Python machinery: a value and its partials (``(k,)``).
 
     Returned by indexing a :class:`DualArray` down to one element and by
     reductions. It has no ``__getitem__``, so numpy treats it as a scalar:
@@ -358,8 +364,8 @@ class Dual(_DualBase):
     Examples
     --------
     >>> import numpy as np
-    >>> from numdiff import Dual
-    >>> d = Dual(2.0, np.array([1.0]), tag=1)
+    >>> from numdiff.dual import DualScalar
+    >>> d = DualScalar(2.0, np.array([1.0]), tag=1)
     >>> (d * d + np.sin(d)).partials.tolist() == [4.0 + np.cos(2.0)]
     True
     """
@@ -369,12 +375,14 @@ class Dual(_DualBase):
 
 def _index(a, key):
     """``a[key]`` for a dual: the partials axis stays last."""
-    if isinstance(key, _DualBase):
+    if isinstance(key, DUALS):
         raise TypeError("indexing with a dual number " + _LOST.format(
             what="indexing with it", how="indexing with a value that depends on x"))
     keys = key if isinstance(key, tuple) else (key,)
     pkey = keys + (slice(None),) if any(k is Ellipsis for k in keys) else keys
     v = a.value
+    if type(v) is CDual:
+        v = v.python()
     v = _index(v, key) if isinstance(v, _DualBase) else v[key]
     p = a.partials
     p = _index(p, pkey) if isinstance(p, _DualBase) else p[pkey]
@@ -386,9 +394,10 @@ def _make(value, partials, tag):
     if type(value) is np.ndarray:
         nd_ = value.ndim
     else:
-        nd_ = np.ndim(_val(value) if isinstance(value, _DualBase) else value)
+        nd_ = 0 if type(value) is CDual else np.ndim(
+            _val(value) if isinstance(value, _DualBase) else value)
     if nd_ == 0:
-        return Dual(value, partials, tag)
+        return DualScalar(value, partials, tag)
     return DualArray(value, partials, tag)
 
 
@@ -697,6 +706,11 @@ _VALUE_ONLY = {
 
 def _plain(a):
     v = _val(a)
-    while isinstance(v, _DualBase):
+    while isinstance(v, DUALS):
         v = v.value
     return v
+
+
+#: Every dual type: the compiled scalar and the Python classes.
+DUALS = (_DualBase, CDual)
+_set_python_factory(lambda value, partials, tag: DualScalar(value, partials, tag))

@@ -9,7 +9,8 @@ import numpy as np
 
 from .. import _validate as V
 from .._info import DiffInfo
-from ._array import _DualBase, _index, _make, new_tag
+from ._array import DUALS, _index, _make, new_tag
+from ._scalar import Dual as CDual
 
 __all__ = ["derivative", "gradient", "jacobian", "jvp", "hessian", "hessian_diag", "hvp",
            "default_chunk"]
@@ -25,7 +26,7 @@ def default_chunk(n):
 
 def _point(x):
     """``x`` as float64/float32 array, or a dual of an outer differentiation."""
-    if isinstance(x, _DualBase):
+    if isinstance(x, DUALS):
         return x
     return V.as_point(x, "x")
 
@@ -36,30 +37,30 @@ def _check(f, args, kwargs):
 
 
 def _shape(x):
-    return x.shape
+    return tuple(x.shape)
 
 
 def _dtype(x):
-    while isinstance(x, _DualBase):
+    while isinstance(x, DUALS):
         x = x.value
-    return x.dtype
+    return np.asarray(x).dtype
 
 
 def _partials_of(y, tag, shape, k, dtype):
     """The partials of ``f``'s result for this tag (zeros if f ignored x)."""
-    if isinstance(y, _DualBase) and y.tag == tag:
+    if isinstance(y, DUALS) and y.tag == tag:
         p = y.partials
         if tuple(p.shape[:-1]) != tuple(shape):
             p = p.reshape(tuple(shape) + (k,))
         return p
-    if isinstance(y, _DualBase) and y.tag > tag:
+    if isinstance(y, DUALS) and y.tag > tag:
         raise RuntimeError("f returned a dual of a differentiation that has ended "
                            "(a tag leaked out of an inner call)")
     return np.zeros(tuple(shape) + (k,), dtype=dtype)
 
 
 def _out_shape(y, name="f"):
-    if isinstance(y, _DualBase):
+    if isinstance(y, DUALS):
         return y.shape
     try:
         arr = np.asarray(y)
@@ -80,17 +81,17 @@ def _info(value, nfev, order):
 
 def _last(p):
     """``p[..., 0]``: the single partial of a one-direction seed."""
-    return _index(p, (Ellipsis, 0)) if isinstance(p, _DualBase) else p[..., 0]
+    return _index(p, (Ellipsis, 0)) if isinstance(p, DUALS) else p[..., 0]
 
 
 def _plain(a):
-    while isinstance(a, _DualBase):
+    while isinstance(a, DUALS):
         a = a.value
     return np.asarray(a, dtype=np.float64)
 
 
 def _finish(a):
-    if isinstance(a, _DualBase):
+    if isinstance(a, DUALS):
         return a
     a = np.asarray(a)
     return a[()] if a.ndim == 0 else a
@@ -104,7 +105,11 @@ def derivative(f, x, n=1, args=(), kwargs=None, full_output=False, order=2):
 
     def first(g, t):
         tag = new_tag()
-        td = _make(t, np.ones(_shape(t) + (1,), dtype=_dtype(t)), tag)
+        if type(t) is np.ndarray and t.ndim == 0 and t.dtype == np.float64:
+            # a float at the outermost level: the compiled scalar
+            td = CDual(float(t), np.ones(1), tag)
+        else:
+            td = _make(t, np.ones(_shape(t) + (1,), dtype=_dtype(t)), tag)
         y = g(td)
         shp = _out_shape(y)
         if shp != _shape(t):
@@ -184,11 +189,11 @@ def jvp(f, x, v, args=(), kwargs=None, full_output=False, order=2):
     """``J(x) @ v`` in one evaluation."""
     args, kwargs = _check(f, args, kwargs)
     x = _point(x)
-    vv = v if isinstance(v, _DualBase) else np.asarray(v, dtype=np.float64)
+    vv = v if isinstance(v, DUALS) else np.asarray(v, dtype=np.float64)
     if _shape(vv) != _shape(x):
         raise ValueError(f"v must have x's shape {_shape(x)}; got shape {_shape(vv)}")
     tag = new_tag()
-    P = _index(vv, (Ellipsis, None)) if isinstance(vv, _DualBase) else vv.reshape(
+    P = _index(vv, (Ellipsis, None)) if isinstance(vv, DUALS) else vv.reshape(
         _shape(x) + (1,))
     y = f(_make(x, P, tag), *args, **kwargs)
     shp = _out_shape(y)
@@ -199,7 +204,7 @@ def jvp(f, x, v, args=(), kwargs=None, full_output=False, order=2):
 
 def _symmetric(H, n):
     """Exactly symmetric: the mean of H and its transpose (no-op for duals' H)."""
-    if isinstance(H, _DualBase):
+    if isinstance(H, DUALS):
         return H
     M = H.reshape(n, n)
     return ((M + M.T) * 0.5).reshape(H.shape)
@@ -237,7 +242,7 @@ def hessian_diag(f, x, args=(), kwargs=None, full_output=False, order=2):
         def along(t, e=e):
             return f((flat + t * e).reshape(_shape(x)), *args, **kwargs)
         diag.append(derivative(along, 0.0, n=2))
-    d = np.stack(diag) if any(isinstance(v, _DualBase) for v in diag) else np.array(diag)
+    d = np.stack(diag) if any(isinstance(v, DUALS) for v in diag) else np.array(diag)
     d = d.reshape(_shape(x))
     out = _finish(d)
     return (out, _info(d, N, order)) if full_output else out
@@ -247,7 +252,7 @@ def hvp(f, x, v, args=(), kwargs=None, full_output=False, chunk_size=None, order
     """``H(x) @ v``: the directional derivative of the gradient along ``v``."""
     args, kwargs = _check(f, args, kwargs)
     x = _point(x)
-    vv = v if isinstance(v, _DualBase) else np.asarray(v, dtype=np.float64)
+    vv = v if isinstance(v, DUALS) else np.asarray(v, dtype=np.float64)
     if _shape(vv) != _shape(x):
         raise ValueError(f"v must have x's shape {_shape(x)}; got shape {_shape(vv)}")
 

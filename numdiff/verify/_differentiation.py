@@ -15,6 +15,7 @@ from scipy import differentiate as sdiff
 from scipy.optimize._numdiff import approx_derivative  # public name in SciPy docs, private module
 
 import numdiff as nd
+from numdiff.dual import DUALS
 
 from ._catalogue import SCALAR, SCALAR_SECOND, VECTOR_SCALAR, VECTOR_VECTOR
 from ._report import Row
@@ -31,7 +32,7 @@ class _Counted:
         self.batch_axis = batch_axis
 
     def __call__(self, x, *a):
-        if isinstance(x, (nd.Dual, nd.DualArray)):
+        if isinstance(x, DUALS):
             self.n += 1          # one evaluation on dual numbers
             return self.f(x, *a)
         x = np.asarray(x)
