@@ -71,7 +71,8 @@ BINARY = {
     np.add: lambda a, b, y: (1.0, 1.0),
     np.subtract: lambda a, b, y: (1.0, -1.0),
     np.multiply: lambda a, b, y: (b, a),
-    np.true_divide: lambda a, b, y: (1.0 / b, -y / b),
+    # np.divide keeps IEEE semantics for Python floats (b == 0 gives inf)
+    np.true_divide: lambda a, b, y: (np.divide(1.0, b), -np.divide(y, b)),
     np.power: lambda a, b, y: (b * np.power(a, b - 1.0), _pow_b(a, b, y)),
     np.arctan2: lambda a, b, y: (b / (a * a + b * b), -a / (a * a + b * b)),
     np.hypot: lambda a, b, y: (a / y, b / y),

@@ -1,8 +1,11 @@
-# cython: language_level=3
+# cython: language_level=3, cdivision=True
 """``Dual``: a dual scalar with compiled arithmetic.
 
 Design
 ------
+Division follows IEEE semantics (``cdivision``, also in debug builds):
+``sqrt'(0)`` is ``inf``, as documented, not a ``ZeroDivisionError``.
+
 Scalar code (``x * x + np.sin(x)`` on a float) differentiated with
 ``method="dual"`` runs on this ``cdef class``: the value is a C double and
 the partials a small float64 array handled with C loops, so each operation
