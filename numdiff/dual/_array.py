@@ -123,8 +123,9 @@ class _DualBase:
 
     def __bool__(self):
         if self.size == 1:
-            return bool(_val(self.value).reshape(-1)[0]) if not isinstance(
-                self.value, _DualBase) else bool(self.value)
+            if isinstance(self.value, DUALS):
+                return bool(self.value)
+            return bool(np.asarray(self.value).reshape(-1)[0])
         raise ValueError("the truth value of a DualArray with more than one element is "
                          "ambiguous; use np.where or compare .value")
 
@@ -255,7 +256,9 @@ class _DualBase:
             y = ufunc(av, bv, **kwargs)
             if ufunc is np.power and not b_on:
                 # constant exponent: skip the log a term of d/db
-                da, db = bv * np.power(av, bv - 1.0), 0.0
+                # x**0 has derivative 0 even at x = 0 (not 0 * inf)
+                da, db = np.where(np.equal(bv, 0), 0.0, bv) * np.power(
+                    av, np.where(np.equal(bv, 0), 1.0, bv - 1.0)), 0.0
             else:
                 da, db = rule(av, bv, y)
             if a_on and b_on:
@@ -336,11 +339,14 @@ class DualArray(_DualBase):
         return _index(self, key)
 
     def __setitem__(self, key, item):
-        pkey = key + (slice(None),) if isinstance(key, tuple) else (key, slice(None))
-        if isinstance(item, DualArray) and item.tag == self.tag:
+        keys = key if isinstance(key, tuple) else (key,)
+        pkey = keys + (slice(None),) if any(k is Ellipsis for k in keys) else keys
+        if type(item) is CDual:
+            item = item.python()
+        if isinstance(item, _DualBase) and item.tag == self.tag:
             self.value[key] = item.value
             self.partials[pkey] = item.partials
-        elif isinstance(item, DualArray) and item.tag > self.tag:
+        elif isinstance(item, _DualBase) and item.tag > self.tag:
             raise TypeError("cannot write a dual of an inner differentiation into an "
                             "outer one; build the array with np.stack/np.concatenate")
         else:
@@ -428,27 +434,46 @@ def _axis_tuple(axis, ndim):
     return tuple(a % ndim if ndim else a for a in axis)
 
 
-def _sum(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
+def _sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None,
+         **kw):
+    _no_kw("np.sum", out=out)
     if not isinstance(a, _DualBase):
         return np.sum(a, axis=axis, keepdims=keepdims)
+    if where is not None and where is not np._NoValue and where is not True:
+        a = _where(np.broadcast_to(np.asarray(where), a.shape), a, 0.0)
     ax = _axis_tuple(axis, a.ndim)
-    return a._new(np.sum(a.value, axis=ax, keepdims=keepdims),
+    out_ = a._new(np.sum(a.value, axis=ax, keepdims=keepdims),
                   np.sum(a.partials, axis=ax, keepdims=keepdims))
+    if initial is not None and initial is not np._NoValue:
+        out_ = out_ + initial
+    return out_
 
 
-def _mean(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
+def _mean(a, axis=None, dtype=None, out=None, keepdims=False, where=None, **kw):
+    _no_kw("np.mean", out=out, where=where if where is not True else None)
     ax = _axis_tuple(axis, a.ndim)
     n = int(np.prod([a.shape[i] for i in ax])) if ax else 1
     return _sum(a, axis=ax, keepdims=keepdims) / n
 
 
-def _prod(a, axis=None, dtype=None, out=None, keepdims=False, **kw):
+def _prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None,
+          **kw):
+    _no_kw("np.prod", out=out, initial=initial,
+           where=where if where is not True else None)
     # exclusive products (left * right cumulative) stay exact at zeros
+    nd0 = a.ndim
     if axis is None:
-        a = a.reshape(-1)
-        axis = 0
+        res = _prod(a.reshape(-1), axis=0)
+        return res.reshape((1,) * nd0) if keepdims else res
     ax = axis % a.ndim
     v = a.value
+    if isinstance(v, DUALS):
+        # nested: a product by repeated multiplication carries every level
+        moved = _moveaxis(a, ax, 0)
+        acc = moved[0]
+        for i in range(1, moved.shape[0]):
+            acc = acc * moved[i]
+        return _expand_dims(acc, ax) if keepdims else acc
     n = np.shape(v)[ax]
     moved = np.moveaxis(v, ax, 0)
     ones = np.ones_like(moved[:1])
@@ -474,21 +499,41 @@ def _matmul(a, b, top=None):
     av = a.value if a_on else a
     bv = b.value if b_on else b
     y = np.matmul(av, bv)
+    na, nb = np.ndim(_val(av) if isinstance(av, DUALS) else av), np.ndim(
+        _val(bv) if isinstance(bv, DUALS) else bv)
     parts = []
     if a_on:
-        # the partials axis as a leading batch axis: (k,) + A @ B
-        parts.append(_back(np.matmul(_front(a.partials), bv)))
+        pa = _front(a.partials)                          # (k,) + A
+        k = np.shape(a.partials)[-1]
+        if na == 1 and nb == 1:
+            r = np.matmul(pa, bv)                        # (k, n) @ (n,)
+        elif na == 1:
+            # each partial direction is a row vector: (k, 1..., 1, n) @ B
+            pa = np.reshape(pa, (k,) + (1,) * max(nb - 2, 0) + (1, np.shape(pa)[-1]))
+            r = np.squeeze(np.matmul(pa, bv), axis=-2)
+        else:
+            pa = np.reshape(pa, (k,) + (1,) * max(nb - na, 0) + tuple(np.shape(pa)[1:]))
+            r = np.matmul(pa, bv)
+        parts.append(_back(r))
     if b_on:
-        if np.ndim(bv) == 1:
+        k = np.shape(b.partials)[-1]
+        if nb == 1:
             # A @ b with 1-D b: b's partials (n, k) are a matrix already
             parts.append(np.matmul(av, b.partials))
         else:
-            parts.append(_back(np.matmul(av, _front(b.partials))))
+            pb = _front(b.partials)                      # (k,) + B
+            pb = np.reshape(pb, (k,) + (1,) * max(na - nb, 0) + tuple(np.shape(pb)[1:]))
+            if na == 1:
+                r = np.matmul(av, pb)                    # (k, ..., m)
+            else:
+                r = np.matmul(av, pb)
+            parts.append(_back(r))
     p = parts[0] if len(parts) == 1 else parts[0] + parts[1]
     return _make(y, p, top)
 
 
 def _dot(a, b, out=None):
+    _no_kw("np.dot", out=out)
     if np.ndim(_val(a)) == 0 or np.ndim(_val(b)) == 0:
         return np.multiply(a, b)
     if np.ndim(_val(a)) <= 2 and np.ndim(_val(b)) <= 2:
@@ -544,7 +589,9 @@ def _where(cond, a=None, b=None):
 
 
 def _norm(x, ord=None, axis=None, keepdims=False):
-    if ord not in (None, 2, "fro") or (ord == 2 and axis is None and x.ndim > 1):
+    two_axes = axis is not None and np.ndim(axis) == 1 and len(axis) == 2
+    if ord not in (None, 2, "fro") or (ord == 2 and (two_axes or (axis is None
+                                                                  and x.ndim > 1))):
         raise TypeError("np.linalg.norm on dual numbers supports the 2-norm (ord=None) "
                         "only")
     s = _sum(x * x, axis=axis, keepdims=keepdims)
@@ -560,7 +607,17 @@ def _norm(x, ord=None, axis=None, keepdims=False):
 
 
 def _reshape(a, shape=None, order="C", **kw):
+    if order != "C":
+        raise TypeError("np.reshape(..., order=...) other than 'C' is not supported on "
+                        "dual numbers")
     return a.reshape(shape)
+
+
+def _ravel(a, order="C"):
+    if order != "C":
+        raise TypeError("np.ravel(..., order=...) other than 'C' is not supported on "
+                        "dual numbers")
+    return a.reshape(-1)
 
 
 def _transpose(a, axes=None):
@@ -573,12 +630,14 @@ def _dual_like(fn):
     return impl
 
 
-def _max(a, axis=None, keepdims=False, **kw):
+def _max(a, axis=None, keepdims=False, out=None, initial=None, where=None, **kw):
+    _no_kw("np.max", out=out, initial=initial, where=where if where is not True else None)
     idx = np.argmax(_val(a), axis=axis)
     return _pick(a, idx, axis, keepdims)
 
 
-def _min(a, axis=None, keepdims=False, **kw):
+def _min(a, axis=None, keepdims=False, out=None, initial=None, where=None, **kw):
+    _no_kw("np.min", out=out, initial=initial, where=where if where is not True else None)
     idx = np.argmin(_val(a), axis=axis)
     return _pick(a, idx, axis, keepdims)
 
@@ -623,7 +682,8 @@ def _atleast_1d(*arys):
     return out[0] if len(out) == 1 else out
 
 
-def _clip(a, a_min=None, a_max=None, **kw):
+def _clip(a, a_min=None, a_max=None, out=None, **kw):
+    _no_kw("np.clip", out=out)
     out = a
     if a_min is not None:
         out = np.maximum(out, a_min)
@@ -632,14 +692,17 @@ def _clip(a, a_min=None, a_max=None, **kw):
     return out
 
 
-def _cumsum(a, axis=None, **kw):
+def _cumsum(a, axis=None, dtype=None, out=None, **kw):
+    _no_kw("np.cumsum", out=out)
     if axis is None:
         a, axis = a.reshape(-1), 0
     ax = axis % a.ndim
     return a._new(np.cumsum(a.value, axis=ax), np.cumsum(a.partials, axis=ax))
 
 
-def _diff(a, n=1, axis=-1, **kw):
+def _diff(a, n=1, axis=-1, prepend=None, append=None, **kw):
+    _no_kw("np.diff", prepend=prepend if prepend is not np._NoValue else None,
+           append=append if append is not np._NoValue else None)
     ax = axis % a.ndim
     out = a
     for _ in range(n):
@@ -663,6 +726,28 @@ def _trace(a, offset=0, axis1=0, axis2=1, **kw):
                   np.trace(a.partials, offset, axis1, axis2))
 
 
+def _moveaxis(a, source, destination):
+    nd_ = a.ndim
+    src = [x % nd_ for x in np.atleast_1d(source)]
+    dst = [x % nd_ for x in np.atleast_1d(destination)]
+    return a._new(np.moveaxis(a.value, src, dst), np.moveaxis(a.partials, src, dst))
+
+
+def _take_along_axis(a, indices, axis):
+    ax = axis % a.ndim
+    idx = np.asarray(indices)
+    return a._new(np.take_along_axis(a.value, idx, axis=ax),
+                  np.take_along_axis(a.partials, idx[..., None], axis=ax))
+
+
+def _no_kw(name, **kw):
+    bad = [k for k, v in kw.items() if v is not None and v is not np._NoValue]
+    if bad:
+        raise TypeError(f"{name}(..., {bad[0]}=...) on dual numbers is not supported: "
+                        "write the computation without it (for out=, use the returned "
+                        "array)")
+
+
 _FUNCTIONS = {
     np.sum: _sum, np.mean: _mean, np.prod: _prod, np.dot: _dot, np.matmul: _matmul,
     np.concatenate: _concatenate, np.stack: _stack, np.where: _where,
@@ -670,7 +755,8 @@ _FUNCTIONS = {
     np.max: _max, np.amax: _max, np.min: _min, np.amin: _min,
     np.expand_dims: _expand_dims, np.squeeze: _squeeze, np.broadcast_to: _broadcast_to,
     np.atleast_1d: _atleast_1d, np.clip: _clip, np.cumsum: _cumsum, np.diff: _diff,
-    np.outer: _outer, np.trace: _trace, np.ravel: lambda a, order="C": a.reshape(-1),
+    np.outer: _outer, np.trace: _trace, np.ravel: lambda a, order="C": _ravel(a, order),
+    np.moveaxis: _moveaxis, np.take_along_axis: _take_along_axis,
     np.vstack: lambda tup, **kw: _concatenate([_atleast_2d(t) for t in tup], axis=0),
     np.hstack: lambda tup, **kw: _concatenate(list(tup), axis=0 if np.ndim(_val(tup[0])) == 1
                                               else 1),

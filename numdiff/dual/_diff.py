@@ -224,7 +224,7 @@ def hessian(f, x, args=(), kwargs=None, full_output=False, chunk_size=None, orde
     if not full_output:
         return out
     chunk = default_chunk(N) if chunk_size is None else chunk_size
-    evals = -(-N // chunk) ** 2
+    evals = (-(-N // chunk)) ** 2
     return out, _info(H, evals * N, order)
 
 

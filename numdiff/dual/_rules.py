@@ -73,7 +73,8 @@ BINARY = {
     np.multiply: lambda a, b, y: (b, a),
     # np.divide keeps IEEE semantics for Python floats (b == 0 gives inf)
     np.true_divide: lambda a, b, y: (np.divide(1.0, b), -np.divide(y, b)),
-    np.power: lambda a, b, y: (b * np.power(a, b - 1.0), _pow_b(a, b, y)),
+    np.power: lambda a, b, y: (np.where(np.equal(b, 0), 0.0, b) * np.power(
+        a, np.where(np.equal(b, 0), 1.0, b - 1.0)), _pow_b(a, b, y)),
     np.arctan2: lambda a, b, y: (b / (a * a + b * b), -a / (a * a + b * b)),
     np.hypot: lambda a, b, y: (a / y, b / y),
     np.logaddexp: lambda a, b, y: (np.exp(a - y), np.exp(b - y)),

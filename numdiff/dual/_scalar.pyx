@@ -363,7 +363,8 @@ cdef object _binary(Dual a, object b, int op):
         da, db = -v / x, 1.0 / x
     elif op == 4:
         v = pow(x, y)
-        da = y * pow(x, y - 1.0)
+        # x**0 has derivative 0 even at x = 0 (not 0 * inf)
+        da = 0.0 if y == 0 else y * pow(x, y - 1.0)
         if dual_b:
             db = 0.0 if v == 0 else v * log(x)
     else:  # op == 7: y ** x
