@@ -75,6 +75,18 @@ class _Setup:
         return self.f(pt, *self.args, **self.kwargs)
 
 
+def _check_dual_options(x, step=None, bounds=None, workers=None, vectorized=False):
+    """Options that dual numbers do not use are still validated (API section 4)."""
+    from ..dual import DUALS
+    V.check_bool(vectorized, "vectorized")
+    check_workers(workers)
+    if isinstance(x, DUALS):
+        return
+    xa = V.as_point(x, "x")
+    V.check_step(step, xa)
+    V.check_bounds(bounds, xa)
+
+
 def _eps(x_dtype, res_dtype):
     """Relative accuracy assumed for f's values.
 
@@ -403,6 +415,7 @@ def derivative(f, x, *, n=1, method="central", order=2, step=None, adaptive=Fals
     True
     """
     if method == "dual":
+        _check_dual_options(x, step, bounds)
         return _dual.derivative(f, x, n, args, kwargs, V.check_bool(full_output,
                                                                   "full_output"), order)
     fast = _scalar_fast_path(f, x, n, method, order, step, adaptive, bounds, args,
@@ -629,6 +642,7 @@ def gradient(f, x, *, method="central", order=2, step=None, adaptive=False, boun
     True
     """
     if method == "dual":
+        _check_dual_options(x, step, bounds, workers, vectorized)
         return _dual.gradient(f, x, args, kwargs, V.check_bool(full_output, "full_output"),
                               chunk_size, order)
     s = _Setup(f, x, method, order, step, adaptive, bounds, args, kwargs, full_output)
@@ -704,6 +718,7 @@ def jacobian(f, x, *, method="central", order=2, step=None, adaptive=False, boun
         raise ValueError("sparsity must be None in this version of numdiff "
                          "(sparse Jacobians are not implemented yet)")
     if method == "dual":
+        _check_dual_options(x, step, bounds, workers, vectorized)
         return _dual.jacobian(f, x, args, kwargs, V.check_bool(full_output, "full_output"),
                               chunk_size, order)
     s = _Setup(f, x, method, order, step, adaptive, bounds, args, kwargs, full_output)
@@ -778,6 +793,7 @@ def jvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
     True
     """
     if method == "dual":
+        _check_dual_options(x, None if step is None else step, bounds, workers, vectorized)
         return _dual.jvp(f, x, v, args, kwargs, V.check_bool(full_output, "full_output"),
                          order)
     s_step = step

@@ -23,6 +23,8 @@ What cannot be detected: operations that keep the value but lose the
 imaginary part's meaning (``abs(x)`` at ``x != 0`` on the real line changes
 ``Im`` but not ``Re``). See the Limitations page of the user guide.
 """
+import warnings
+
 import numpy as np
 
 from .._info import DiffInfo
@@ -114,16 +116,16 @@ def cross_check(cs, fd1, fd2, f0, t, eps):
     abs, max/min, comparisons or branches break analyticity, the real
     function's differences agree with each other but not with the complex
     step. Raises when ``|fd(t) - cs|`` exceeds 10 times ``|fd(t) - fd(2t)|``
-    plus a thousand times the rounding of the differences, and 10% of the
-    values.
+    (the truncation of the forward difference) plus a thousand times its
+    rounding plus ``1e-5`` of the values.
     """
     cs, fd1, fd2, f0 = (np.asarray(a, dtype=np.float64) for a in (cs, fd1, fd2, f0))
     ok = np.isfinite(cs) & np.isfinite(fd1) & np.isfinite(fd2)
     if not ok.any():
         return
     off = np.abs(fd1 - cs)
-    big = ok & (off > 10.0 * np.abs(fd1 - fd2) + 1e3 * eps * np.abs(f0) / t) & (
-        off > 0.1 * np.maximum(np.abs(cs), np.abs(fd1)))
+    big = ok & (off > 10.0 * np.abs(fd1 - fd2) + 1e3 * eps * np.abs(f0) / np.abs(t)
+                + 1e-5 * np.maximum(np.abs(cs), np.abs(fd1)))
     if big.any():
         i = np.flatnonzero(big.reshape(-1))[0]
         raise ValueError(
@@ -186,6 +188,28 @@ def _result_dtype(y):
         np.float64)
 
 
+def _warn_nonfinite(count, total):
+    if count:
+        warnings.warn(f"numdiff: f(x) is not finite for {count} of {total} element(s); "
+                      "their complex-step derivatives are nan (see info.message)",
+                      RuntimeWarning, stacklevel=4)
+
+
+def _check_step(x, bounds, scale):
+    """Steps ``t`` (signed) for the forward-difference check, inside bounds.
+
+    ``t`` is ``sqrt(eps)`` times ``scale``; its sign points to where ``x +
+    2t`` stays inside the box; ``nan`` where neither side has room.
+    """
+    t = scale.copy()
+    if bounds is not None:
+        lb, ub = bounds
+        up = x + 2 * t <= ub
+        dn = x - 2 * t >= lb
+        t = np.where(up, t, np.where(dn, -t, np.nan))
+    return t
+
+
 def derivative(s, n):
     """``derivative(..., method="complex")``: elementwise, one complex call."""
     if n != 1:
@@ -194,7 +218,8 @@ def derivative(s, n):
     x = s.x
     cdt = complex_dtype(x.dtype)
     h = np.full(x.shape, default_step(x.dtype)) if s.step is None else s.step
-    if x.ndim == 0:
+    scalar = x.ndim == 0
+    if scalar:
         xr = np.float32(x[()]) if x.dtype == np.float32 else float(x[()])
         f0 = _real_values(s.call(xr))
         z = (np.complex64 if cdt == np.complex64 else complex)(xr, float(h))
@@ -213,26 +238,47 @@ def derivative(s, n):
         if y.shape != x.shape:
             raise ValueError(f"f must be elementwise: for x of shape {x.shape} it must "
                              f"return that shape; it returned {y.shape}")
-    eps = float(np.finfo(_result_dtype(y)).eps)
+    res_dtype = _result_dtype(y)
+    eps = float(np.finfo(res_dtype).eps)
+    f0d = f0.astype(np.float64)
+    bad = ~np.isfinite(f0d)
     check_real_part(y.real, f0, eps, h)
-    d = (y.imag / h).astype(_result_dtype(y))
-    # forward differences at t and 2t (vectorized over the elements)
+    d = (y.imag / h).astype(np.float64)
+    # forward differences at t and 2t, inside the bounds and on x's side of 0
     xd = x.astype(np.float64)
-    t = np.sqrt(eps) * np.maximum(1.0, np.abs(xd))
+    scale = np.sqrt(eps) * np.where(xd != 0, np.minimum(np.abs(xd), 1.0), 1.0)
+    t = _check_step(xd, s.bounds, scale)
+    ok = np.isfinite(t)
     fds = []
     for c in (1.0, 2.0):
-        xt = (xd + c * t).astype(x.dtype)
+        xt = np.where(ok, xd + c * np.where(ok, t, 0.0), xd).astype(x.dtype)
         tc = xt.astype(np.float64) - xd
         with np.errstate(all="ignore"):
-            ft = _real_values(s.call(xt[()] if x.ndim == 0 else xt)).astype(np.float64)
-            fds.append((ft.reshape(np.shape(f0)) - f0) / tc)
-    cross_check(d, fds[0], fds[1], f0, t, eps)
+            ft = _real_values(s.call(xt[()] if scalar else xt)).astype(np.float64)
+            fds.append(np.where(ok & (tc != 0), (ft.reshape(np.shape(f0)) - f0d) / tc,
+                                np.nan))
+    cross_check(np.where(bad, np.nan, d), fds[0], fds[1], f0d, np.where(ok, t, 1.0), eps)
+    d = np.where(bad, np.nan, d).astype(res_dtype)
+    _warn_nonfinite(int(bad.sum()), bad.size)
     out = d[()] if d.ndim == 0 else d
     if not s.full_output:
         return out
-    err = error_bound(d.astype(np.float64), eps)
-    return out, info(err[()] if err.ndim == 0 else err, 4 * x.size,
-                     h[()] if np.ndim(h) == 0 or x.ndim == 0 else h, s.order)
+    err = np.where(bad, np.nan, error_bound(d.astype(np.float64), eps))
+    inf = info(err[()] if err.ndim == 0 else err, 4 * x.size,
+               h[()] if np.ndim(h) == 0 or scalar else h, s.order)
+    if bad.any():
+        inf.success = False
+        inf.message = f"f(x) is not finite for {int(bad.sum())} element(s): their " \
+                      "derivatives are nan"
+    return out, inf
+
+
+def _batch_call(s, pts, vectorized):
+    """``f`` at real points, one call each or one vectorized call."""
+    if vectorized:
+        Y = _real_values(s.call(np.stack(pts, axis=-1)))
+        return [Y[..., k] for k in range(len(pts))]
+    return [_real_values(s.call(p)) for p in pts]
 
 
 def coordinates(s, scalar_out, vectorized, mapper, check_bool):
@@ -245,7 +291,7 @@ def coordinates(s, scalar_out, vectorized, mapper, check_bool):
     N = x.size
     cdt = complex_dtype(x.dtype)
     h = np.full(N, default_step(x.dtype)) if s.step is None else s.step.reshape(-1)
-    f0 = _real_values(s.call(x.copy()))
+    f0 = _batch_call(s, [x.copy()], vectorized)[0]
     if scalar_out:
         if f0.size != 1:
             raise ValueError("f must return a scalar (a float, a 0-d array or a size-1 "
@@ -276,19 +322,39 @@ def coordinates(s, scalar_out, vectorized, mapper, check_bool):
     D /= h[:, None]
     eps = float(np.finfo(res_dtype).eps)
     f0d = f0.reshape(-1).astype(np.float64)
+    bad = ~np.isfinite(f0d)
     check_real_part(R, np.broadcast_to(f0d, R.shape), eps, h)
-    # one forward difference along a fixed pseudo-random direction
+    # forward differences along a fixed pseudo-random direction, inside the
+    # bounds and short enough not to cross zero from any non-zero variable
     v = np.where(np.sin(np.arange(1.0, N + 1) * 12.9898) > 0, 1.0, -1.0) / np.sqrt(N)
+    _directional_check(s, x, f0d, v @ D, v, eps, vectorized)
+    D[:, bad] = np.nan
+    _warn_nonfinite(int(bad.sum()), bad.size)
+    E = error_bound(D, eps)
+    return D, E, N + 3, out_shape, res_dtype, h
+
+
+def _directional_check(s, x, f0d, cs_dir, v, eps, vectorized=False):
+    """Cross-check ``cs_dir = J v`` with forward differences along ``v``."""
     xd = x.reshape(-1).astype(np.float64)
-    t = float(np.sqrt(eps) * max(1.0, np.max(np.abs(xd))))
-    fds = []
-    for c in (1.0, 2.0):
-        xt = (xd + c * t * v).astype(x.dtype)
-        with np.errstate(all="ignore"):
-            ft = _real_values(s.call(xt.reshape(x.shape))).reshape(-1).astype(np.float64)
-            fds.append((ft - f0d) / (c * t))
-    cross_check(v @ D, fds[0], fds[1], f0d, t, eps)
-    return D, error_bound(D, eps), N + 3, out_shape, res_dtype, h
+    vd = np.asarray(v, dtype=np.float64).reshape(-1)
+    nz = (xd != 0) & (vd != 0)
+    reach = np.min(np.abs(xd[nz] / vd[nz])) if nz.any() else np.inf
+    t = float(np.sqrt(eps) * min(1.0, reach) / max(np.max(np.abs(vd)), 1e-300))
+    if s.bounds is not None:
+        lb, ub = (b.reshape(-1) for b in s.bounds)
+        if np.all(xd + 2 * t * vd <= ub) and np.all(xd + 2 * t * vd >= lb):
+            pass
+        elif np.all(xd - 2 * t * vd <= ub) and np.all(xd - 2 * t * vd >= lb):
+            t = -t
+        else:
+            return                    # no room for the check inside the box
+    pts = [(xd + c * t * vd).astype(x.dtype).reshape(x.shape) for c in (1.0, 2.0)]
+    with np.errstate(all="ignore"):
+        F = _batch_call(s, pts, vectorized)
+        fds = [(F[i].reshape(-1).astype(np.float64) - f0d) / (c * t)
+               for i, c in enumerate((1.0, 2.0))]
+    cross_check(cs_dir, fds[0], fds[1], f0d, t, eps)
 
 
 def jvp(s, v, step):
@@ -309,9 +375,14 @@ def jvp(s, v, step):
     res_dtype = _result_dtype(y)
     eps = float(np.finfo(res_dtype).eps)
     check_real_part(y.real, f0, eps, h * vmax)
-    d = (y.imag / h).astype(res_dtype)
+    d = (y.imag / h).astype(np.float64)
+    f0d = f0.reshape(-1).astype(np.float64)
+    _directional_check(s, x, f0d, d.reshape(-1), v, eps)
+    bad = ~np.isfinite(f0d)
+    d = np.where(bad.reshape(d.shape), np.nan, d).astype(res_dtype)
+    _warn_nonfinite(int(bad.sum()), bad.size)
     out = d[()] if d.ndim == 0 else d
     if not s.full_output:
         return out
     err = error_bound(d.astype(np.float64), eps)
-    return out, info(err[()] if err.ndim == 0 else err, 2, h, s.order)
+    return out, info(err[()] if err.ndim == 0 else err, 4, h, s.order)

@@ -46,6 +46,16 @@ def _dtype(x):
     return np.asarray(x).dtype
 
 
+def _direction(v):
+    try:
+        vv = np.asarray(v, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError("v must be an array of real numbers with x's shape") from None
+    if not np.all(np.isfinite(vv)):
+        raise ValueError("v must be finite")
+    return vv
+
+
 def _partials_of(y, tag, shape, k, dtype):
     """The partials of ``f``'s result for this tag (zeros if f ignored x)."""
     if isinstance(y, DUALS) and y.tag == tag:
@@ -189,7 +199,7 @@ def jvp(f, x, v, args=(), kwargs=None, full_output=False, order=2):
     """``J(x) @ v`` in one evaluation."""
     args, kwargs = _check(f, args, kwargs)
     x = _point(x)
-    vv = v if isinstance(v, DUALS) else np.asarray(v, dtype=np.float64)
+    vv = v if isinstance(v, DUALS) else _direction(v)
     if _shape(vv) != _shape(x):
         raise ValueError(f"v must have x's shape {_shape(x)}; got shape {_shape(vv)}")
     tag = new_tag()
@@ -252,7 +262,7 @@ def hvp(f, x, v, args=(), kwargs=None, full_output=False, chunk_size=None, order
     """``H(x) @ v``: the directional derivative of the gradient along ``v``."""
     args, kwargs = _check(f, args, kwargs)
     x = _point(x)
-    vv = v if isinstance(v, DUALS) else np.asarray(v, dtype=np.float64)
+    vv = v if isinstance(v, DUALS) else _direction(v)
     if _shape(vv) != _shape(x):
         raise ValueError(f"v must have x's shape {_shape(x)}; got shape {_shape(vv)}")
 
