@@ -103,3 +103,13 @@ def test_dual_validates_unused_options():
         nd.gradient(lambda v: np.sum(v), [1.0], method="dual", workers="a")
     with pytest.raises(TypeError, match="v must be"):
         nd.jvp(lambda v: v, [1.0], "ab", method="dual")
+
+
+@pytest.mark.parametrize("name", ["digamma", "j0", "i0", "j1", "i1"])
+def test_special_rules_differentiable_twice(name):
+    from scipy import special
+    fn = getattr(special, name)
+    x = np.array([0.7, 1.3])
+    d2 = nd.derivative(fn, x, n=2, method="dual")
+    ref = nd.derivative(fn, x, n=2, adaptive=True)
+    np.testing.assert_allclose(d2, ref, rtol=1e-8)

@@ -92,12 +92,26 @@ COMPARISONS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal,
                np.logical_and, np.logical_or, np.logical_not, np.logical_xor}
 
 
+_ZETA = None
+
+
+def _plain_value(y):
+    while hasattr(y, "partials"):
+        y = y.value
+    return y
+
+
 def _special_rules():
     """scipy.special ufuncs with simple derivatives, where scipy is present."""
     try:
         from scipy import special as sp
     except ImportError:  # pragma: no cover
         return
+    global _ZETA
+    # sp.zeta is a Python wrapper; its ufunc is what numpy dispatches on
+    _ZETA = getattr(getattr(sp, "_ufuncs", None), "_zeta", None)
+    if not isinstance(_ZETA, np.ufunc):
+        _ZETA = None
     c = 2.0 / np.sqrt(np.pi)
     UNARY.update({
         sp.erf: lambda x, y: c * np.exp(-x * x),
@@ -109,13 +123,22 @@ def _special_rules():
         sp.logit: lambda x, y: 1.0 / (x * (1.0 - x)),
         sp.ndtr: lambda x, y: np.exp(-0.5 * x * x) / np.sqrt(2.0 * np.pi),
         sp.log_ndtr: lambda x, y: np.exp(-0.5 * x * x - y) / np.sqrt(2.0 * np.pi),
-        sp.digamma: lambda x, y: sp.polygamma(1, x),
         sp.j0: lambda x, y: -sp.j1(x),
+        # j1' = j0 - j1/x, with the limit 1/2 at x = 0
+        sp.j1: lambda x, y: np.where(np.equal(x, 0), 0.5, sp.j0(x) - y / np.where(
+            np.equal(x, 0), 1.0, x)),
         sp.i0: lambda x, y: sp.i1(x),
+        sp.i1: lambda x, y: np.where(np.equal(x, 0), 0.5, sp.i0(x) - y / np.where(
+            np.equal(x, 0), 1.0, x)),
     })
-    BINARY.update({
-        sp.xlogy: lambda a, b, y: (np.log(b), a / b),
-    })
+    BINARY[sp.xlogy] = lambda a, b, y: (np.log(b), a / b)
+    if _ZETA is not None:
+        # trigamma as the Hurwitz zeta ufunc, so that it is differentiable again
+        UNARY[sp.digamma] = lambda x, y: _ZETA(2.0, x)
+        # Hurwitz zeta(s, q): differentiated in q; d/ds is not available (nan)
+        BINARY[_ZETA] = lambda a, b, y: (
+            np.full_like(np.asarray(_plain_value(y), float), np.nan),
+            -a * _ZETA(a + 1.0, b))
 
 
 _special_rules()
