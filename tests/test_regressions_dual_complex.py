@@ -113,3 +113,15 @@ def test_special_rules_differentiable_twice(name):
     d2 = nd.derivative(fn, x, n=2, method="dual")
     ref = nd.derivative(fn, x, n=2, adaptive=True)
     np.testing.assert_allclose(d2, ref, rtol=1e-8)
+
+
+def test_fmax_nan_domain_and_hstack():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert nd.derivative(lambda x: np.fmax(x, np.nan), 2.0, method="dual") == 1.0
+        assert np.isnan(nd.derivative(np.log, -1.0, method="dual"))
+        d = nd.derivative(np.log, np.array([-1.0, 2.0]), method="dual")
+    assert np.isnan(d[0]) and d[1] == 0.5
+    g = nd.gradient(lambda v: np.sum(np.hstack([v[0], v[1]]) ** 2), [1.0, 2.0],
+                    method="dual")
+    assert g.tolist() == [2.0, 4.0]

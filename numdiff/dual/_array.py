@@ -758,10 +758,15 @@ _FUNCTIONS = {
     np.outer: _outer, np.trace: _trace, np.ravel: lambda a, order="C": _ravel(a, order),
     np.moveaxis: _moveaxis, np.take_along_axis: _take_along_axis,
     np.vstack: lambda tup, **kw: _concatenate([_atleast_2d(t) for t in tup], axis=0),
-    np.hstack: lambda tup, **kw: _concatenate(list(tup), axis=0 if np.ndim(_val(tup[0])) == 1
-                                              else 1),
+    np.hstack: lambda tup, **kw: _hstack(tup),
     np.copy: lambda a, **kw: a.copy(),
 }
+
+
+def _hstack(tup):
+    arrs = [_atleast_1d(a) for a in tup]
+    one_d = all(np.ndim(_val(a)) == 1 for a in arrs)
+    return _concatenate(arrs, axis=0 if one_d else 1)
 
 
 def _atleast_2d(a):

@@ -61,6 +61,17 @@ UNARY[np.radians] = UNARY[np.deg2rad]
 UNARY[np.degrees] = UNARY[np.rad2deg]
 
 
+def _pick_first(first):
+    return np.where(first, 1.0, 0.0), np.where(first, 0.0, 1.0)
+
+
+def _domain(rule):
+    """Outside the real domain (value nan) the derivative is nan too."""
+    def guarded(x, y):
+        return np.where(np.isnan(y), np.nan, rule(x, y))
+    return guarded
+
+
 def _pow_b(a, b, y):
     # d(a**b)/db = a**b log a; where a**b == 0 (a == 0, b > 0) it is 0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -81,10 +92,15 @@ BINARY = {
     # ties: maximum and minimum take the first argument's derivative
     np.maximum: lambda a, b, y: (np.where(a >= b, 1.0, 0.0), np.where(a >= b, 0.0, 1.0)),
     np.minimum: lambda a, b, y: (np.where(a <= b, 1.0, 0.0), np.where(a <= b, 0.0, 1.0)),
-    np.fmax: lambda a, b, y: (np.where(a >= b, 1.0, 0.0), np.where(a >= b, 0.0, 1.0)),
-    np.fmin: lambda a, b, y: (np.where(a <= b, 1.0, 0.0), np.where(a <= b, 0.0, 1.0)),
+    # fmax/fmin ignore a nan argument: the derivative follows the other one
+    np.fmax: lambda a, b, y: _pick_first((a >= b) | np.isnan(b)),
+    np.fmin: lambda a, b, y: _pick_first((a <= b) | np.isnan(b)),
     np.copysign: lambda a, b, y: (np.sign(a) * np.sign(y), 0.0),
 }
+
+for _f in (np.log, np.log2, np.log10, np.log1p, np.sqrt, np.arcsin, np.arccos,
+           np.arccosh, np.arctanh):
+    UNARY[_f] = _domain(UNARY[_f])
 
 #: Comparisons act on values and return plain booleans (documented).
 COMPARISONS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal,

@@ -148,6 +148,8 @@ cdef class Dual:
     cdef Dual _with(self, double v, double a):
         """``v + a * partials``: a unary chain rule."""
         cdef cnp.ndarray out = np.empty(self.k)
+        if v != v:
+            a = v          # outside the real domain: the derivative is nan too
         cdef double* o = <double*> cnp.PyArray_DATA(out)
         cdef Py_ssize_t i
         for i in range(self.k):
