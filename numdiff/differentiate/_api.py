@@ -80,7 +80,7 @@ def _check_dual_options(x, step=None, bounds=None, workers=None, vectorized=Fals
     from ..dual import DUALS
     V.check_bool(vectorized, "vectorized")
     check_workers(workers)
-    if isinstance(x, DUALS):
+    if isinstance(x, DUALS) or (step is None and bounds is None):
         return
     xa = V.as_point(x, "x")
     V.check_step(step, xa)

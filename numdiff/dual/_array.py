@@ -255,10 +255,16 @@ class _DualBase:
             bv = b.value if b_on else b
             y = ufunc(av, bv, **kwargs)
             if ufunc is np.power and not b_on:
-                # constant exponent: skip the log a term of d/db
-                # x**0 has derivative 0 even at x = 0 (not 0 * inf)
-                da, db = np.where(np.equal(bv, 0), 0.0, bv) * np.power(
-                    av, np.where(np.equal(bv, 0), 1.0, bv - 1.0)), 0.0
+                # constant exponent: no log(a) term
+                if isinstance(bv, (int, float)):
+                    # a number exponent: x**2 -> 2x, x**1 -> 1, x**0 -> 0 (even at 0)
+                    da = (2.0 * av if bv == 2 else 1.0 if bv == 1 else
+                          0.0 if bv == 0 else bv * np.power(av, bv - 1.0))
+                else:
+                    # x**0 has derivative 0 even at x = 0 (not 0 * inf)
+                    da = np.where(np.equal(bv, 0), 0.0, bv) * np.power(
+                        av, np.where(np.equal(bv, 0), 1.0, bv - 1.0))
+                db = 0.0
             else:
                 da, db = rule(av, bv, y)
             if a_on and b_on:
