@@ -8,6 +8,7 @@ from .. import _validate as V
 from .._info import DiffInfo
 from .._workers import FunctionCall, check_workers, mapper
 from . import _complex, _engine, _kernels
+from ..dual import DUALS
 from ..dual import _diff as _dual
 from ._stencils import get_stencil
 from ._steps import ADAPTIVE_EXTRAP, ADAPTIVE_LEVELS, ADAPTIVE_RATIO, step_scale
@@ -77,7 +78,6 @@ class _Setup:
 
 def _check_dual_options(x, step=None, bounds=None, workers=None, vectorized=False):
     """Options that dual numbers do not use are still validated (API section 4)."""
-    from ..dual import DUALS
     V.check_bool(vectorized, "vectorized")
     check_workers(workers)
     if isinstance(x, DUALS) or (step is None and bounds is None):
@@ -237,6 +237,15 @@ def _batch_sweeper(s, x, f0, scalar_out, out_shape, vectorized, mapfn):
     return sweeper
 
 
+def _sweep_outcome(D, S, Q, h, nfev, st, to_engine):
+    """The sweep for the engine to continue from, or the finished result."""
+    if to_engine:
+        return D, S, Q, h, nfev
+    N = h.shape[0]
+    return _engine.EngineResult(D, np.full(D.shape, np.nan), h,
+                                np.full(N, st.kind, dtype=object), nfev, np.zeros(N, bool))
+
+
 def _default_sweep(s, x, f0, st, eps_f, scalar_out, out_shape, full_output):
     """Sweep every coordinate at the default step and run the curvature check.
 
@@ -250,12 +259,7 @@ def _default_sweep(s, x, f0, st, eps_f, scalar_out, out_shape, full_output):
         float(st.optimal_step(eps_f)), st.curvature_order, st.order, st.error_constant,
         float(comb(1 + st.order, st.order)), eps_f, _engine.DOWN_FACTOR, _engine.UP_FACTOR,
         st.curvature_weight_ratio)
-    if flagged or full_output:
-        return D, S, Q, h, nfev
-    N = h.shape[0]
-    kinds = np.full(N, st.kind, dtype=object)
-    return _engine.EngineResult(D, np.full(D.shape, np.nan), h, kinds, nfev,
-                                np.zeros(N, bool))
+    return _sweep_outcome(D, S, Q, h, nfev, st, flagged or full_output)
 
 
 def _default_sweep_batch(sweeper, xc, st, eps_f, dtype, full_output):
@@ -270,11 +274,7 @@ def _default_sweep_batch(sweeper, xc, st, eps_f, dtype, full_output):
         D, S, Q, h, 1, st.curvature_order, st.order, st.error_constant,
         float(comb(1 + st.order, st.order)), eps_f, _engine.DOWN_FACTOR, _engine.UP_FACTOR,
         st.curvature_weight_ratio)
-    if flagged or full_output:
-        return D, S, Q, h, nfev
-    kinds = np.full(N, st.kind, dtype=object)
-    return _engine.EngineResult(D, np.full(D.shape, np.nan), h, kinds, nfev,
-                                np.zeros(N, bool))
+    return _sweep_outcome(D, S, Q, h, nfev, st, flagged or full_output)
 
 
 def _run_coordinates(s, scalar_out, vectorized, workers):
@@ -497,25 +497,23 @@ def _scalar_fast_path(f, x, n, method, order, step, adaptive, bounds, args, kwar
     st = get_stencil(kind, n, order)
     if adaptive and st.curvature_weights is None:
         return None     # the engine pilots two-point stencils with order + 1
-    params = _FAST_PARAMS.get((kind, n, order))
-    if params is None:
+    cached = _FAST.get((kind, n, order))
+    if cached is None:
         h_def = st.optimal_step(_EPS64)
         hmid = _EPS64 ** (1.0 / (n + order + ADAPTIVE_EXTRAP * st.exponent_step))
         top = hmid * ADAPTIVE_RATIO ** (ADAPTIVE_LEVELS // 2 - 1)
-        params = _FAST_PARAMS[(kind, n, order)] = (
-            st.nonzero_offsets, st.nonzero_weights, st.w0, st.curvature_weights,
-            st.curvature_w0, st.curvature_order or 0, n, order, st.exponent_step,
-            st.error_constant, float(comb(n + order, order)), h_def, _EPS64)
-        _FAST_TOPS[(kind, n, order)] = top
-        _FAST_QRATIO[(kind, n, order)] = st.curvature_weight_ratio
+        params = (st.nonzero_offsets, st.nonzero_weights, st.w0, st.curvature_weights,
+                  st.curvature_w0, st.curvature_order or 0, n, order, st.exponent_step,
+                  st.error_constant, float(comb(n + order, order)), h_def, _EPS64)
+        cached = _FAST[(kind, n, order)] = (params, top)
+    params, top = cached
     if 8.0 * math.ulp(x) > params[11]:
         # the engine's floor of 8 spacings (|x| > 1e10 or so)
         params = params[:11] + (8.0 * math.ulp(x),) + params[12:]
     r = _kernels.scalar_derivative(
         f, x, args, kwargs if kwargs else None, *params, adaptive, ADAPTIVE_LEVELS,
-        ADAPTIVE_RATIO, ADAPTIVE_EXTRAP, min(_FAST_TOPS[(kind, n, order)], 0.5 * max(1.0, abs(x)) / st.reach),
-        _engine.SAFETY,
-        _engine.DOWN_FACTOR, _engine.UP_FACTOR, _FAST_QRATIO[(kind, n, order)])
+        ADAPTIVE_RATIO, ADAPTIVE_EXTRAP, min(top, 0.5 * max(1.0, abs(x)) / st.reach),
+        _engine.SAFETY, _engine.DOWN_FACTOR, _engine.UP_FACTOR, st.curvature_weight_ratio)
     if r is None:
         return None
     value, err, h, nfev = r
@@ -527,9 +525,8 @@ def _scalar_fast_path(f, x, n, method, order, step, adaptive, bounds, args, kwar
     return np.float64(value), info
 
 
-_FAST_PARAMS = {}
-_FAST_TOPS = {}
-_FAST_QRATIO = {}
+#: Per (kind, n, order): the scalar kernel's stencil parameters and adaptive top step.
+_FAST = {}
 
 
 def _elementwise_sweeper(s, x, f0):

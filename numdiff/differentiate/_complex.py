@@ -39,8 +39,7 @@ __all__ = ["complex_step_points", "evaluate", "call_complex", "check_real_part",
 STEP64 = 1e-20
 STEP32 = 1e-10
 
-_HOW = ("use method='central' (finite differences) instead, or make f complex-step "
-        "safe (numpy ufuncs, no abs/comparisons/float() on the argument)")
+_HOW = _kernels._CS_HOW
 
 
 def complex_dtype(x_dtype):
@@ -71,10 +70,7 @@ def as_complex_result(y):
                         f"it returned a ragged {type(y).__name__}") from None
     if arr.dtype.kind != "c":
         if arr.dtype.kind in "fiub":
-            raise ValueError(
-                "method='complex': f returned real values for a complex input, so it "
-                "dropped the imaginary part that carries the derivative (float(), "
-                f".real, np.abs or writing into a real array inside f); {_HOW}")
+            raise ValueError(_kernels.CS_DROPPED)
         raise TypeError(f"f must return numbers; it returned dtype {arr.dtype}")
     return arr
 

@@ -530,6 +530,10 @@ from cpython.complex cimport PyComplex_Check, PyComplex_RealAsDouble, PyComplex_
 
 _CS_HOW = ("use method='central' (finite differences) instead, or make f complex-step "
            "safe (numpy ufuncs, no abs/comparisons/float() on the argument)")
+#: f returned real values for complex input (shared with _complex.py).
+CS_DROPPED = ("method='complex': f returned real values for a complex input, so it "
+              "dropped the imaginary part that carries the derivative (float(), .real, "
+              "np.abs or writing into a real array inside f); " + _CS_HOW)
 
 
 def complex_sweep(object func, tuple args, dict kwargs, cnp.ndarray z0,
@@ -568,10 +572,7 @@ def complex_sweep(object func, tuple args, dict kwargs, cnp.ndarray z0,
         arr = np.asarray(y)
         if arr.dtype.kind != "c":
             if arr.dtype.kind in "fiub":
-                raise ValueError(
-                    "method='complex': f returned real values for a complex input, so it "
-                    "dropped the imaginary part that carries the derivative (float(), "
-                    f".real, np.abs or writing into a real array inside f); {_CS_HOW}")
+                raise ValueError(CS_DROPPED)
             raise TypeError(f"f must return numbers; it returned dtype {arr.dtype}")
         if scalar_out:
             if arr.size != 1:

@@ -21,17 +21,15 @@ import numpy as np
 
 from ._rules import BINARY, COMPARISONS, UNARY
 from ._scalar import Dual as CDual
+from ._scalar import _LOST as _LOST_MESSAGE
 from ._scalar import _convert, _set_python_factory
 
 __all__ = ["DUALS", "DualArray", "DualScalar", "new_tag"]
 
 _TAGS = itertools.count(1)
 
-_LOST = ("would drop its derivative: numdiff differentiates by running your code on "
-         "dual numbers, and {what} turns one into a plain number. Keep the value in "
-         "numpy operations (np.sin, +, *, np.where, indexing ...) instead of {how}; "
-         "build arrays with np.stack([...]) or np.concatenate instead of np.array([...]); "
-         "to look at the value, use .value (or use method='central')")
+# one message, shared with the compiled Dual
+_LOST = _LOST_MESSAGE
 
 
 def new_tag():
@@ -628,12 +626,6 @@ def _ravel(a, order="C"):
 
 def _transpose(a, axes=None):
     return a.transpose(*(axes or ()))
-
-
-def _dual_like(fn):
-    def impl(a, *args, **kwargs):
-        return fn(_val(a), *args, **kwargs)
-    return impl
 
 
 def _max(a, axis=None, keepdims=False, out=None, initial=None, where=None, **kw):

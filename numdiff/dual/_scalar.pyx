@@ -25,11 +25,13 @@ from libc.math cimport (sin, cos, tan, exp, log, sqrt, tanh, sinh, cosh, atan, a
 
 cnp.import_array()
 
+#: The message of every conversion that would drop a derivative (also used by
+#: the Python duals of _array.py).
 _LOST = ("would drop its derivative: numdiff differentiates by running your code on "
          "dual numbers, and {what} turns one into a plain number. Keep the value in "
-         "numpy operations (np.sin, +, *, np.where ...) instead of {how}; build arrays "
-         "with np.stack([...]) instead of np.array([...]); to look at the value, use "
-         ".value (or use method='central')")
+         "numpy operations (np.sin, +, *, np.where, indexing ...) instead of {how}; "
+         "build arrays with np.stack([...]) or np.concatenate instead of np.array([...]); "
+         "to look at the value, use .value (or use method='central')")
 
 cdef object _py_factory = None
 
