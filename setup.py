@@ -28,6 +28,7 @@ DIRECTIVES = {
 MODULES = [
     "numdiff.differentiate._kernels",
     "numdiff.dual._scalar",
+    "numdiff.dual._core",
 ]
 
 extensions = [

@@ -23,6 +23,8 @@ from ._rules import BINARY, COMPARISONS, UNARY
 from ._scalar import Dual as CDual
 from ._scalar import _LOST as _LOST_MESSAGE
 from ._scalar import _convert, _set_python_factory
+from ._core import DualCore, _fast_index
+from ._core import _register as _register_core
 
 __all__ = ["DUALS", "DualArray", "DualScalar", "new_tag"]
 
@@ -68,10 +70,13 @@ def _expand(d):
     return _index(d, (Ellipsis, None)) if isinstance(d, _DualBase) else np.asarray(d)[..., None]
 
 
-class _DualBase:
-    """Shared machinery of :class:`DualArray` and :class:`Dual` (see them)."""
+class _DualBase(DualCore):
+    """Shared machinery of :class:`DualArray` and :class:`DualScalar` (see them).
 
-    __slots__ = ("value", "partials", "tag")
+    The fields and the hot dispatch live in the compiled base ``DualCore``.
+    """
+
+    __slots__ = ()
     __array_priority__ = 100
 
     def __init__(self, value, partials, tag):
@@ -133,12 +138,6 @@ class _DualBase:
             how="np.asarray(x) / np.array(x) / writing into a float array"))
 
     # ---------------------------------------------------------- reshaping
-    def reshape(self, *shape):
-        shape = shape[0] if len(shape) == 1 and isinstance(shape[0], tuple) else shape
-        shape = tuple(shape)
-        v = np.reshape(self.value, shape)
-        return self._new(v, np.reshape(self.partials, np.shape(v) + (self.partials.shape[-1],)))
-
     def ravel(self):
         return self.reshape(-1)
 
@@ -182,20 +181,8 @@ class _DualBase:
     def copy(self):
         return self._new(_copy(self.value), _copy(self.partials))
 
-    # ---------------------------------------------------------- operators
-    def __add__(self, o): return np.add(self, o)
-    def __radd__(self, o): return np.add(o, self)
-    def __sub__(self, o): return np.subtract(self, o)
-    def __rsub__(self, o): return np.subtract(o, self)
-    def __mul__(self, o): return np.multiply(self, o)
-    def __rmul__(self, o): return np.multiply(o, self)
-    def __truediv__(self, o): return np.true_divide(self, o)
-    def __rtruediv__(self, o): return np.true_divide(o, self)
-    def __pow__(self, o): return np.power(self, o)
-    def __rpow__(self, o): return np.power(o, self)
-    def __matmul__(self, o): return np.matmul(self, o)
-    def __rmatmul__(self, o): return np.matmul(o, self)
-    def __neg__(self): return np.negative(self)
+    # ----------------------------------------- operators outside _core.pyx
+    # (+, -, *, /, **, @, unary minus and reshape are compiled in DualCore)
     def __pos__(self): return self
     def __abs__(self): return np.absolute(self)
     def __lt__(self, o): return np.less(self, o)
@@ -206,88 +193,104 @@ class _DualBase:
     def __ne__(self, o): return np.not_equal(self, o)
     __hash__ = None
 
-    # -------------------------------------------------------------- ufuncs
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        inputs = tuple(i.python() if type(i) is CDual else i for i in inputs)
-        if kwargs.get("out") is not None:
-            raise TypeError(f"{ufunc.__name__}(..., out=...) on dual numbers is not "
-                            "supported: write the result to a new array")
-        kwargs.pop("out", None)
-        if len(inputs) == 1:
-            top = inputs[0].tag
-        elif len(inputs) == 2:
-            top = max(_tag(inputs[0]), _tag(inputs[1]))
-        else:
-            top = max(_tag(a) for a in inputs)
-        if method == "reduce":
-            if ufunc is np.add:
-                return np.sum(inputs[0], **kwargs)
-            if ufunc is np.multiply:
-                return np.prod(inputs[0], **kwargs)
-            if ufunc in (np.maximum, np.minimum):
-                fn = np.max if ufunc is np.maximum else np.min
-                return fn(inputs[0], **kwargs)
-            return NotImplemented
-        if method != "__call__":
-            return NotImplemented
-        if ufunc in COMPARISONS:
-            return ufunc(*[_val(a) for a in inputs], **kwargs)
-        if ufunc is np.matmul:
-            return _matmul(inputs[0], inputs[1], top)
-        if len(inputs) == 1:
-            rule = UNARY.get(ufunc)
-            if rule is None:
-                return _no_rule(ufunc)
-            x = inputs[0]
-            y = ufunc(x.value, **kwargs)
-            # where the derivative is infinite the value itself warned already
-            d = rule(x.value, y)
-            return _make(y, _mul_partials(d, x.partials), top)
-        if len(inputs) == 2:
-            rule = BINARY.get(ufunc)
-            if rule is None:
-                return _no_rule(ufunc)
-            a, b = inputs
-            a_on, b_on = _tag(a) == top, _tag(b) == top
-            av = a.value if a_on else a
-            bv = b.value if b_on else b
-            y = ufunc(av, bv, **kwargs)
-            if ufunc is np.power and not b_on:
-                # constant exponent: no log(a) term
-                if isinstance(bv, (int, float)):
-                    # a number exponent: x**2 -> 2x, x**1 -> 1, x**0 -> 0 (even at 0)
-                    da = (2.0 * av if bv == 2 else 1.0 if bv == 1 else
-                          0.0 if bv == 0 else bv * np.power(av, bv - 1.0))
-                else:
-                    # x**0 has derivative 0 even at x = 0 (not 0 * inf)
-                    da = np.where(np.equal(bv, 0), 0.0, bv) * np.power(
-                        av, np.where(np.equal(bv, 0), 1.0, bv - 1.0))
-                db = 0.0
-            else:
-                da, db = rule(av, bv, y)
-            if a_on and b_on:
-                ys = _shape(y)
-                p = (_bcast(_mul_partials(da, a.partials), ys)
-                     + _bcast(_mul_partials(db, b.partials), ys))
-            elif a_on:
-                p = _mul_partials(da, a.partials)
-                if _shape(av) != _shape(y):
-                    p = _bcast(p, _shape(y))
-            else:
-                p = _mul_partials(db, b.partials)
-                if _shape(bv) != _shape(y):
-                    p = _bcast(p, _shape(y))
-            return _make(y, p, top)
-        return NotImplemented
 
-    # ------------------------------------------------------ array functions
-    def __array_function__(self, func, types, args, kwargs):
-        args = _convert(args)
-        impl = _FUNCTIONS.get(func)
-        if impl is None:
-            return NotImplemented if func not in _VALUE_ONLY else _VALUE_ONLY[func](
-                *args, **kwargs)
-        return impl(*args, **kwargs)
+def _generic_ufunc(self, ufunc, method, inputs, kwargs):
+    """Every ufunc call the compiled dispatch of ``_core.pyx`` leaves to Python."""
+    inputs = tuple(i.python() if type(i) is CDual else i for i in inputs)
+    if kwargs.get("out") is not None:
+        raise TypeError(f"{ufunc.__name__}(..., out=...) on dual numbers is not "
+                        "supported: write the result to a new array")
+    kwargs.pop("out", None)
+    if len(inputs) == 1:
+        top = inputs[0].tag
+    elif len(inputs) == 2:
+        top = max(_tag(inputs[0]), _tag(inputs[1]))
+    else:
+        top = max(_tag(a) for a in inputs)
+    if method == "reduce":
+        if ufunc is np.add:
+            return np.sum(inputs[0], **kwargs)
+        if ufunc is np.multiply:
+            return np.prod(inputs[0], **kwargs)
+        if ufunc in (np.maximum, np.minimum):
+            fn = np.max if ufunc is np.maximum else np.min
+            return fn(inputs[0], **kwargs)
+        return NotImplemented
+    if method != "__call__":
+        return NotImplemented
+    if ufunc in COMPARISONS:
+        return ufunc(*[_val(a) for a in inputs], **kwargs)
+    if ufunc is np.matmul:
+        return _matmul(inputs[0], inputs[1], top)
+    if len(inputs) == 1:
+        rule = UNARY.get(ufunc)
+        if rule is None:
+            return _no_rule(ufunc)
+        x = inputs[0]
+        y = ufunc(x.value, **kwargs)
+        # where the derivative is infinite the value itself warned already
+        d = rule(x.value, y)
+        return _make(y, _precision(_mul_partials(d, x.partials), y), top)
+    if len(inputs) == 2:
+        rule = BINARY.get(ufunc)
+        if rule is None:
+            return _no_rule(ufunc)
+        a, b = inputs
+        a_on, b_on = _tag(a) == top, _tag(b) == top
+        av = a.value if a_on else a
+        bv = b.value if b_on else b
+        y = ufunc(av, bv, **kwargs)
+        if ufunc is np.power and not b_on:
+            # constant exponent: no log(a) term
+            if isinstance(bv, (int, float)):
+                # a number exponent: x**2 -> 2x, x**1 -> 1, x**0 -> 0 (even at 0)
+                da = (2.0 * av if bv == 2 else 1.0 if bv == 1 else
+                      0.0 if bv == 0 else bv * np.power(av, bv - 1.0))
+            else:
+                # x**0 has derivative 0 even at x = 0 (not 0 * inf)
+                da = np.where(np.equal(bv, 0), 0.0, bv) * np.power(
+                    av, np.where(np.equal(bv, 0), 1.0, bv - 1.0))
+            db = 0.0
+        else:
+            da, db = rule(av, bv, y)
+        if a_on and b_on:
+            ys = _shape(y)
+            p = (_bcast(_mul_partials(da, a.partials), ys)
+                 + _bcast(_mul_partials(db, b.partials), ys))
+        elif a_on:
+            p = _mul_partials(da, a.partials)
+            if _shape(av) != _shape(y):
+                p = _bcast(p, _shape(y))
+        else:
+            p = _mul_partials(db, b.partials)
+            if _shape(bv) != _shape(y):
+                p = _bcast(p, _shape(y))
+        return _make(y, _precision(p, y), top)
+    return NotImplemented
+
+
+def _precision(p, y):
+    """Partials in the value's float precision (a float64 constant widens both)."""
+    if type(p) is np.ndarray and isinstance(y, (np.ndarray, np.floating)) and (
+            y.dtype.kind == "f" and p.dtype != y.dtype):
+        return p.astype(y.dtype)
+    return p
+
+
+def _generic_reshape(self, shape):
+    """``reshape`` of a nested dual (the compiled one handles plain values)."""
+    v = np.reshape(self.value, shape)
+    return self._new(v, np.reshape(self.partials, np.shape(v) + (self.partials.shape[-1],)))
+
+
+def _generic_function(self, func, types, args, kwargs):
+    """Every array function the compiled dispatch leaves to Python."""
+    args = _convert(args)
+    impl = _FUNCTIONS.get(func)
+    if impl is None:
+        return NotImplemented if func not in _VALUE_ONLY else _VALUE_ONLY[func](
+            *args, **kwargs)
+    return impl(*args, **kwargs)
 
 
 class DualArray(_DualBase):
@@ -340,7 +343,8 @@ class DualArray(_DualBase):
 
     # ------------------------------------------------------------ indexing
     def __getitem__(self, key):
-        return _index(self, key)
+        r = _fast_index(self, key)
+        return _index(self, key) if r is NotImplemented else r
 
     def __setitem__(self, key, item):
         keys = key if isinstance(key, tuple) else (key,)
@@ -803,3 +807,5 @@ def _plain(a):
 #: Every dual type: the compiled scalar and the Python classes.
 DUALS = (_DualBase, CDual)
 _set_python_factory(lambda value, partials, tag: DualScalar(value, partials, tag))
+_register_core(_generic_ufunc, _generic_function, _generic_reshape, _make, DualArray,
+               DualScalar, UNARY)

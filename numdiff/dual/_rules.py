@@ -82,8 +82,9 @@ BINARY = {
     np.add: lambda a, b, y: (1.0, 1.0),
     np.subtract: lambda a, b, y: (1.0, -1.0),
     np.multiply: lambda a, b, y: (b, a),
-    # np.divide keeps IEEE semantics for Python floats (b == 0 gives inf)
-    np.true_divide: lambda a, b, y: (np.divide(1.0, b), -np.divide(y, b)),
+    # np.divide keeps IEEE semantics for Python floats (b == 0 gives inf); the
+    # numerator has y's precision (1.0 / float32(b) alone would round to float32)
+    np.true_divide: lambda a, b, y: (np.divide(np.ones_like(y), b), -np.divide(y, b)),
     np.power: lambda a, b, y: (np.where(np.equal(b, 0), 0.0, b) * np.power(
         a, np.where(np.equal(b, 0), 1.0, b - 1.0)), _pow_b(a, b, y)),
     np.arctan2: lambda a, b, y: (b / (a * a + b * b), -a / (a * a + b * b)),
