@@ -280,10 +280,11 @@ def hessian(f, x, args=(), kwargs=None, full_output=False, chunk_size=None, orde
         return f(*a, **k)
     if chunk_size is None:
         # nested partials hold N * chunk**2 numbers per array: keep that near
-        # four times the first-order target (measured: extended Rosenbrock at
-        # n = 100, 7 ms in 16 passes against 15 ms in one)
+        # 1.5 times the first-order target (measured in fresh processes on
+        # extended Rosenbrock at n = 100: chunk 16, 12-16 ms; 18 and more,
+        # 27-35 ms; one pass, 15-28 ms)
         N = math.prod(_shape(x))
-        chunk_size = int(min(N, max(8, math.isqrt(4 * CHUNK_ELEMENTS // max(N, 1)))))
+        chunk_size = int(min(N, max(8, math.isqrt(3 * CHUNK_ELEMENTS // (2 * max(N, 1))))))
 
     def grad(v):
         return gradient(counted, v, args, kwargs, False, chunk_size)
