@@ -16,6 +16,8 @@ from ._core import one_pass as _one_pass
 from ._core import peak as _peak
 from ._core import peak_reset as _peak_reset
 from ._scalar import Dual as CDual
+from ._scalar import first_partial as _first_partial
+from ._scalar import seed as _seed_scalar
 
 __all__ = ["derivative", "gradient", "jacobian", "jvp", "hessian", "hessian_diag", "hvp",
            "default_chunk"]
@@ -136,6 +138,16 @@ def derivative(f, x, n=1, args=(), kwargs=None, full_output=False, order=2):
     """Elementwise ``f^(n)(x)`` with nested duals (``n`` levels)."""
     args, kwargs = _check(f, args, kwargs)
     n = V.check_int(n, "n", 1, 8)
+    if n == 1 and type(x) is float and math.isfinite(x):
+        # a Python float: one compiled dual, no arrays
+        tag = new_tag()
+        y = f(_seed_scalar(x, tag), *args, **kwargs)
+        d = _first_partial(y, tag)
+        if d is not None:
+            out = np.float64(d)
+            return (out, _info(out, 1, order)) if full_output else out
+        # anything else (a constant, an array, an error) the general path explains
+        return derivative(f, np.float64(x), n, args, kwargs, full_output, order)
     x = _point(x)
 
     def first(g, t):

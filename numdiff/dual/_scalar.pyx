@@ -20,6 +20,8 @@ reference.
 """
 import numpy as np
 cimport numpy as cnp
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from libc.string cimport memcpy
 from libc.math cimport (sin, cos, tan, exp, log, sqrt, tanh, sinh, cosh, atan, asin,
                         acos, log1p, expm1, fabs, pow, isfinite, copysign)
 
@@ -34,6 +36,13 @@ _LOST = ("would drop its derivative: numdiff differentiates by running your code
          "to look at the value, use .value (or use method='central')")
 
 cdef object _py_factory = None
+
+cdef enum:
+    _INLINE = 4       # partials stored in the object itself up to this many
+
+cdef dict _BINARY_OPS = {"add": 0, "subtract": 1, "multiply": 2, "true_divide": 3,
+                         "divide": 3, "power": 4}
+cdef dict _SWAPPED = {0: 0, 1: 5, 2: 2, 3: 6, 4: 7}
 
 
 def _set_python_factory(factory):
@@ -74,20 +83,37 @@ cdef class Dual:
     """
 
     cdef double val
-    cdef object _p            # float64 ndarray, shape (k,)
-    cdef double* p
+    cdef double* p            # the k partials: _inline, or PyMem_Malloc'ed if k > 4
+    cdef double _inline[_INLINE]
     cdef Py_ssize_t k
     cdef readonly long tag
 
     __array_priority__ = 200
 
-    def __cinit__(self, double value, partials, long tag):
+    def __cinit__(self):
+        self.p = self._inline
+        self.k = 0
+
+    def __init__(self, double value, partials, long tag):
         cdef cnp.ndarray arr = np.ascontiguousarray(partials, dtype=np.float64).reshape(-1)
+        self._reserve(arr.shape[0])
+        memcpy(self.p, cnp.PyArray_DATA(arr), self.k * sizeof(double))
         self.val = value
-        self._p = arr
-        self.p = <double*> cnp.PyArray_DATA(arr)
-        self.k = arr.shape[0]
         self.tag = tag
+
+    cdef int _reserve(self, Py_ssize_t k) except -1:
+        """Room for ``k`` partials (once, right after creation)."""
+        if k > _INLINE:
+            self.p = <double*> PyMem_Malloc(k * sizeof(double))
+            if self.p == NULL:
+                self.p = self._inline
+                raise MemoryError()
+        self.k = k
+        return 0
+
+    def __dealloc__(self):
+        if self.p != self._inline:
+            PyMem_Free(self.p)
 
     @property
     def value(self):
@@ -95,7 +121,10 @@ cdef class Dual:
 
     @property
     def partials(self):
-        return self._p
+        """A copy of the partials, shape ``(k,)``."""
+        cdef cnp.ndarray out = np.empty(self.k)
+        memcpy(cnp.PyArray_DATA(out), self.p, self.k * sizeof(double))
+        return out
 
     @property
     def shape(self):
@@ -114,7 +143,7 @@ cdef class Dual:
         return np.dtype(np.float64)
 
     def __repr__(self):
-        return f"Dual(value={self.val!r}, partials={self._p!r}, tag={self.tag})"
+        return f"Dual(value={self.val!r}, partials={self.partials!r}, tag={self.tag})"
 
     # -------------------------------------------------- never lose it
     def __float__(self):
@@ -144,19 +173,18 @@ cdef class Dual:
 
     def python(self):
         """The same number in the Python dual machinery (``DualScalar``)."""
-        return _py_factory(self.val, self._p.copy(), self.tag)
+        return _py_factory(self.val, self.partials, self.tag)
 
     # -------------------------------------------------------- helpers
     cdef Dual _with(self, double v, double a):
         """``v + a * partials``: a unary chain rule."""
-        cdef cnp.ndarray out = np.empty(self.k)
         if v != v:
             a = v          # outside the real domain: the derivative is nan too
-        cdef double* o = <double*> cnp.PyArray_DATA(out)
+        cdef Dual out = _new(v, self.k, self.tag)
         cdef Py_ssize_t i
         for i in range(self.k):
-            o[i] = a * self.p[i]
-        return _new(v, out, self.tag)
+            out.p[i] = a * self.p[i]
+        return out
 
     # ----------------------------------------------------- arithmetic
     def __add__(self, other):
@@ -277,14 +305,12 @@ cdef class Dual:
                 return self.__abs__()
         if method == "__call__" and not kwargs and len(inputs) == 2:
             a, b = inputs
-            ops = {"add": 0, "subtract": 1, "multiply": 2, "true_divide": 3, "divide": 3,
-                   "power": 4}
-            op = ops.get(ufunc.__name__, -1)
+            op = _BINARY_OPS.get(ufunc.__name__, -1)
             if op >= 0:
                 if a is self:
                     return _binary(self, b, op)
                 if b is self and _is_number(a):
-                    return _binary(self, a, {0: 0, 1: 5, 2: 2, 3: 6, 4: 7}[op])
+                    return _binary(self, a, _SWAPPED[op])
         # everything else: the Python machinery
         conv = [i.python() if isinstance(i, Dual) else i for i in inputs]
         return getattr(ufunc, method)(*conv, **kwargs)
@@ -293,8 +319,26 @@ cdef class Dual:
         return func(*_convert(args), **{k: _convert_one(v) for k, v in kwargs.items()})
 
 
-cdef inline Dual _new(double v, object partials, long tag):
-    cdef Dual d = Dual.__new__(Dual, v, partials, tag)
+def seed(double x, long tag):
+    """``x`` as a dual with the single partial 1 (a scalar variable)."""
+    cdef Dual d = _new(x, 1, tag)
+    d.p[0] = 1.0
+    return d
+
+
+def first_partial(object y, long tag):
+    """``y``'s first partial when ``y`` is a compiled dual of ``tag``, else ``None``."""
+    if type(y) is Dual and (<Dual> y).tag == tag and (<Dual> y).k >= 1:
+        return (<Dual> y).p[0]
+    return None
+
+
+cdef inline Dual _new(double v, Py_ssize_t k, long tag):
+    """A Dual with room for ``k`` partials (to be filled by the caller)."""
+    cdef Dual d = Dual.__new__(Dual)
+    d._reserve(k)
+    d.val = v
+    d.tag = tag
     return d
 
 
@@ -324,7 +368,7 @@ cdef object _binary(Dual a, object b, int op):
     cdef Dual bd
     cdef bint dual_b = isinstance(b, Dual) and (<Dual> b).tag == a.tag and \
         (<Dual> b).k == a.k
-    cdef cnp.ndarray out
+    cdef Dual out
     cdef double* o
     cdef Py_ssize_t i
     if dual_b:
@@ -375,12 +419,12 @@ cdef object _binary(Dual a, object b, int op):
         v = pow(y, x)
         da = 0.0 if v == 0 else v * log(y)
         db = x * pow(y, x - 1.0)
-    out = np.empty(a.k)
-    o = <double*> cnp.PyArray_DATA(out)
+    out = _new(v, a.k, a.tag)
+    o = out.p
     if dual_b:
         for i in range(a.k):
             o[i] = da * a.p[i] + db * bd.p[i]
     else:
         for i in range(a.k):
             o[i] = da * a.p[i]
-    return _new(v, out, a.tag)
+    return out
