@@ -97,7 +97,8 @@ def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
           bint scalar_out, tuple out_shape,
           double[:, :, ::1] D, double[:, :, ::1] S,
           const double[::1] qweights=None, double q0=0.0,
-          double[:, :, ::1] Q=None):
+          double[:, :, ::1] Q=None, const Py_ssize_t[::1] coords2=None,
+          const double[::1] signs2=None):
     """Evaluate ``f`` at every stencil point of every coordinate in ``coords``.
 
     ``x`` is C-contiguous float32 or float64 in the user's shape. For level
@@ -107,13 +108,20 @@ def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
     when ``S`` is not ``None``, ``S[j, i, :]`` holds ``|w0||f0| + sum_k
     |weights[k]||f_k|`` (the scale of the rounding error). When ``Q`` is given,
     ``Q[j, i, :]`` holds ``q0 f0 + sum_k qweights[k] f_k`` (a second
-    combination of the same values, used to estimate curvature). Returns the
+    combination of the same values, used to estimate curvature). With
+    ``coords2``, row ``i`` is the direction ``e_coords[i] + s e_coords2[i]``
+    with ``s = signs2[i]`` (``+1`` when ``signs2`` is ``None``): both
+    coordinates move by ``offsets[k] * steps[j, i]``, the second one times
+    ``s`` (``coords2[i] = -1`` for a single coordinate). Second derivatives
+    along such directions give the mixed partials of a Hessian. Returns the
     number of evaluations.
     """
     cdef Py_ssize_t J = steps.shape[0], nc = coords.shape[0]
     cdef Py_ssize_t K = offsets.shape[0], m = f0.shape[0]
-    cdef Py_ssize_t j, i, k, t, ci
+    cdef Py_ssize_t j, i, k, t, ci, cj = -1
     cdef int nfev = 0
+    cdef bint pairs = coords2 is not None
+    cdef double val2 = 0.0, sg = 1.0
     cdef bint is32 = x.dtype == np.float32
     cdef bint want_s = S is not None
     cdef bint want_q = Q is not None
@@ -131,6 +139,9 @@ def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
         xd = <double*> cnp.PyArray_DATA(x)
     for i in range(nc):
         ci = coords[i]
+        if pairs:
+            cj = coords2[i]
+            sg = 1.0 if signs2 is None else signs2[i]
         for j in range(J):
             h = steps[j, i]
             for t in range(m):
@@ -144,16 +155,24 @@ def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
             for k in range(K):
                 if is32:
                     val = <double> (<float> (xf[ci] + offsets[k] * h))
+                    if cj >= 0:
+                        val2 = <double> (<float> (xf[cj] + sg * offsets[k] * h))
                 else:
                     val = xd[ci] + offsets[k] * h
+                    if cj >= 0:
+                        val2 = xd[cj] + sg * offsets[k] * h
                 if scalar_point:
                     pt = float32(val) if is32 else val
                 else:
                     xp = cnp.PyArray_NewCopy(x, cnp.NPY_CORDER)
                     if is32:
                         (<float*> cnp.PyArray_DATA(xp))[ci] = <float> val
+                        if cj >= 0:
+                            (<float*> cnp.PyArray_DATA(xp))[cj] = <float> val2
                     else:
                         (<double*> cnp.PyArray_DATA(xp))[ci] = val
+                        if cj >= 0:
+                            (<double*> cnp.PyArray_DATA(xp))[cj] = val2
                     pt = xp
                 y = _call(func, pt, args, kwargs, has_kw)
                 nfev += 1

@@ -1,0 +1,220 @@
+"""Finite-difference Hessians of ``f`` alone (no gradient given).
+
+Every entry comes from a second derivative along a direction, so the
+one-dimensional engine of ``_engine.py`` -- default steps with the
+curvature check, fixed steps with error estimates, Richardson extrapolation
+(``adaptive=True``), bounds and the non-finite policy -- serves the Hessian
+unchanged:
+
+* the diagonal ``H_ii`` is ``f``'s second derivative along ``e_i``;
+* an off-diagonal ``H_ij`` follows by polarisation from the second
+  derivative ``g_ij`` along ``e_i + s e_j`` (``s = +1``, or ``-1`` when
+  bounds leave more room that way): ``H_ij = s (g_ij - H_ii - H_jj) / 2``,
+  with the error bound ``(E_ij + E_ii + E_jj) / 2``.
+
+With a central stencil of order ``p`` that is ``n (n + 1) p / 2`` evaluations
+of ``f`` plus one for a dense ``n``-variable Hessian (``n**2 + n + 1`` at
+order 2), half of what the classic four-point formula for each mixed
+partial needs, and the output is exactly symmetric by construction. Only
+the pairs a sparsity structure allows are evaluated.
+
+Along ``e_i + e_j`` both coordinates move by the same step; the engine makes
+that step exactly representable for the coordinate of larger magnitude (its
+``_actual``), which makes it exact for the other one too except when a
+perturbed value crosses into a larger binade (an error of half an ulp of
+the value, as for any stencil point).
+
+References
+----------
+Polarisation of directional second derivatives: the identity
+``v^T H w = (q(v + w) - q(v) - q(w)) / 2`` for the quadratic form
+``q(v) = v^T H v``; see J. Nocedal and S. J. Wright, *Numerical
+Optimization*, 2nd ed., Springer (2006), section 8.1 (finite-difference
+Hessians from function values only).
+"""
+import numpy as np
+
+from .. import _validate as V
+from .._workers import FunctionCall, mapper
+from . import _engine, _kernels
+from ._api import _check_batch, _eps, _perturbed_values, _values_at_x
+
+__all__ = ["fd_hessian"]
+
+
+class HessianRows:
+    """The directions of a finite-difference Hessian: ``e_i`` and ``e_i + e_j``."""
+
+    def __init__(self, n, pairs=None, diag_only=False):
+        ii = np.arange(n, dtype=np.intp)
+        if diag_only:
+            iu = ju = np.empty(0, dtype=np.intp)
+        elif pairs is None:
+            iu, ju = np.triu_indices(n, 1)
+        else:
+            iu, ju = pairs
+        self.n = n
+        self.c1 = np.ascontiguousarray(np.concatenate([ii, iu]).astype(np.intp))
+        self.c2 = np.ascontiguousarray(np.concatenate(
+            [np.full(n, -1, dtype=np.intp), ju]).astype(np.intp))
+        self.iu = np.asarray(iu, dtype=np.intp)
+        self.ju = np.asarray(ju, dtype=np.intp)
+        self.s2 = np.ones(self.c1.size)
+
+    @property
+    def count(self):
+        return self.c1.size
+
+
+def _row_points(x, c1, c2, s2, st, H):
+    """Stencil points of the rows, in (row, level, offset) order (batch sweeps)."""
+    flat = x.reshape(-1)
+    pts = []
+    for r in range(c1.size):
+        for j in range(H.shape[0]):
+            for c in st.nonzero_offsets:
+                p = flat.copy()
+                p[c1[r]] = flat[c1[r]] + c * H[j, r]
+                if c2[r] >= 0:
+                    p[c2[r]] = flat[c2[r]] + s2[r] * c * H[j, r]
+                pts.append(p.reshape(x.shape))
+    return pts
+
+
+def _batch_accumulate(Y, nrows, st, H, f0, want_s, want_q):
+    J = H.shape[0]
+    K = st.nonzero_offsets.size
+    Y = Y.reshape(nrows, J, K).transpose(1, 0, 2)            # (J, rows, K)
+    w = st.nonzero_weights[None, None, :]
+    D = ((Y - f0[0]) * w).sum(axis=2)[:, :, None]
+    S = Q = None
+    if want_s:
+        S = (np.abs(Y * w).sum(axis=2) + abs(st.w0) * abs(f0[0]))[:, :, None]
+    if want_q:
+        Q = ((Y - f0[0]) * st.curvature_weights[None, None, :]).sum(axis=2)[:, :, None]
+    D = D / (H ** st.n)[:, :, None]
+    return D, S, Q
+
+
+def _sweeper(f, args, kwargs, x, f0, rows, vectorized, mapfn):
+    """``sweeper(idx, stencil, H, want_s, want_q)`` over Hessian rows ``idx``."""
+    if not vectorized and mapfn is None:
+        def sweeper(idx, st, H, want_s, want_q=False):
+            J, nc = H.shape
+            D = np.empty((J, nc, 1))
+            S = np.empty((J, nc, 1)) if want_s else None
+            Q = np.empty((J, nc, 1)) if want_q else None
+            nfev = _kernels.sweep(f, args, kwargs, x, rows.c1[idx], H,
+                                  st.nonzero_offsets, st.nonzero_weights, st.w0, f0,
+                                  st.n, False, True, (), D, S,
+                                  st.curvature_weights if want_q else None,
+                                  st.curvature_w0, Q, rows.c2[idx],
+                                  np.ascontiguousarray(rows.s2[idx]))
+            return D, S, Q, nfev
+        return sweeper
+    call = FunctionCall(f, args, kwargs)
+
+    def batch(idx, st, H, want_s, want_q=False):
+        pts = _row_points(x, rows.c1[idx], rows.c2[idx], rows.s2[idx], st, H)
+        if vectorized:
+            Y = call(np.stack(pts, axis=-1))
+        else:
+            Y = mapfn(call, pts)
+            if len(Y) != len(pts):
+                raise ValueError(f"workers: the map returned {len(Y)} results for "
+                                 f"{len(pts)} points; it must return one result per "
+                                 "point, in order")
+            Y = np.array([_perturbed_values(y, True) for y in Y])
+        Y = _check_batch(Y, len(pts), True, (), vectorized)
+        D, S, Q = _batch_accumulate(Y, idx.size, st, H, f0, want_s, want_q)
+        return D, S, Q, len(pts)
+    return batch
+
+
+def _row_bounds(bounds, xf, rows, own):
+    """Per-row ``(lb, ub)`` around the row's own coordinate: the room of both.
+
+    Chooses the sign of each pair's second coordinate (``rows.s2``): the one
+    whose direction has more room on its roomier side (``+`` on ties), so a
+    pair with one variable at its lower bound and the other at its upper
+    bound is differenced along ``e_i - e_j``.
+    """
+    if bounds is None:
+        return None
+    lb, ub = (np.asarray(b, dtype=np.float64).reshape(-1) for b in bounds)
+    c1, c2 = rows.c1, rows.c2
+    two = c2 >= 0
+    j = np.where(two, c2, c1)
+    # pairs keep 2**-20 of their room against rounding (the engine checks the
+    # rounding of one coordinate only)
+    k = 1 - 2.0 ** -20
+    up_i, dn_i = ub[c1] - xf[c1], xf[c1] - lb[c1]
+    up_i, dn_i = np.where(two, up_i * k, up_i), np.where(two, dn_i * k, dn_i)
+    up_j, dn_j = (ub[j] - xf[j]) * k, (xf[j] - lb[j]) * k
+    plus = (np.minimum(up_i, up_j), np.minimum(dn_i, dn_j))
+    minus = (np.minimum(up_i, dn_j), np.minimum(dn_i, up_j))
+    neg = two & (np.maximum(*minus) > np.maximum(*plus))
+    rows.s2 = np.where(neg, -1.0, 1.0)
+    up = np.where(two, np.where(neg, minus[0], plus[0]), up_i)
+    dn = np.where(two, np.where(neg, minus[1], plus[1]), dn_i)
+    xo = xf[own]
+    return xo - dn, xo + up
+
+
+def fd_hessian(s, vectorized=False, workers=None, diag_only=False, pairs=None):
+    """Hessian entries of ``s.f`` at ``s.x`` by second differences.
+
+    Returns ``(H, E, res, res_dtype)``: ``H`` and ``E`` of shape ``(n, n)``
+    (``(n,)`` when ``diag_only``), the engine's result per direction (steps,
+    stencils, evaluations including ``f(x)``, failures) and the dtype of
+    ``f``'s values.
+    """
+    x = s.x
+    n = x.size
+    vectorized = V.check_bool(vectorized, "vectorized")
+    rows = HessianRows(n, pairs, diag_only)
+    with mapper(workers) as mapfn:
+        if vectorized:
+            Y0 = np.asarray(s.call(x[..., None]))
+            if Y0.ndim == 0 or Y0.shape[-1] != 1:
+                raise ValueError("with vectorized=True, f must return shape (k,) for a "
+                                 "batch of k points along the last axis; for k = 1 it "
+                                 f"returned shape {Y0.shape}")
+            y0 = Y0[..., 0]
+        else:
+            y0 = s.call(x.copy())
+        f0, _, res_dtype = _values_at_x(y0, True)
+        eps_f = _eps(x.dtype, res_dtype)
+        xf = x.reshape(-1).astype(np.float64)
+        c1, c2 = rows.c1, rows.c2
+        own = np.where((c2 < 0) | (np.abs(xf[c1]) >= np.abs(xf[np.maximum(c2, 0)])),
+                       c1, c2)
+        base = None
+        if s.step is not None:
+            st_ = s.step.reshape(-1).astype(np.float64)
+            base = np.where(c2 < 0, st_[c1], np.minimum(st_[c1], st_[np.maximum(c2, 0)]))
+        sweeper = _sweeper(s.f, s.args, s.kwargs, x, f0, rows, vectorized, mapfn)
+        res = _engine.run(sweeper, xf[own], base, kind=s.method, n=2, order=s.order,
+                          adaptive=s.adaptive, want_error=s.full_output,
+                          bounds=_row_bounds(s.bounds, xf, rows, own), eps_f=eps_f,
+                          dtype=x.dtype, f0_finite=np.isfinite(f0))
+    res.nfev += 1
+    G = res.value[:, 0]
+    E = res.error[:, 0]
+    if diag_only:
+        return G, E, res, res_dtype
+    H = np.zeros((n, n))
+    Eh = np.zeros((n, n)) if s.full_output else np.full((n, n), np.nan)
+    d = np.arange(n)
+    H[d, d] = G[:n]
+    Eh[d, d] = E[:n]
+    iu, ju = rows.iu, rows.ju
+    if iu.size:
+        off = 0.5 * rows.s2[n:] * (G[n:] - G[iu] - G[ju])
+        H[iu, ju] = off
+        H[ju, iu] = off
+        if s.full_output:
+            e = 0.5 * (E[n:] + E[iu] + E[ju])
+            Eh[iu, ju] = e
+            Eh[ju, iu] = e
+    return H, Eh, res, res_dtype

@@ -1,0 +1,205 @@
+"""Finite-difference Hessians of f alone (second differences, polarisation)."""
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import numdiff as nd
+from numdiff.verify._catalogue import VECTOR_SCALAR, _rosen
+
+from test_second import rosen_hess
+
+
+def smooth(x):
+    """Non-polynomial, every pair of neighbours coupled, plus a dense term."""
+    return (np.sum(np.exp(np.sin(x[:-1])) * np.cos(x[1:])) + np.sum(x ** 4) / 4
+            + np.log1p(np.sum(x ** 2)))
+
+
+CASES = [pytest.param(f, x, id=f"{name}-{i}") for name, f, _, pts in VECTOR_SCALAR
+         for i, x in enumerate(pts)] + [
+    pytest.param(smooth, np.linspace(-1, 1.5, 7), id="smooth-7"),
+    pytest.param(_rosen, np.linspace(-1.2, 1.3, 6), id="rosen-6")]
+
+
+def exact(f, x):
+    return nd.hessian(f, x, method="dual")
+
+
+def rel(H, T):
+    return np.max(np.abs(H - T)) / max(np.max(np.abs(T)), 1e-300)
+
+
+@pytest.mark.parametrize("f, x", CASES)
+def test_central_default_accuracy_and_symmetry(f, x):
+    H = nd.hessian(f, x)
+    assert np.array_equal(H, np.swapaxes(H.reshape(x.size, x.size), 0, 1).reshape(H.shape))
+    assert rel(H, exact(f, x)) < 5e-5
+
+
+@pytest.mark.parametrize("f, x", CASES)
+@pytest.mark.parametrize("kw, tol", [({"order": 4}, 1e-7), ({"adaptive": True}, 1e-8),
+                                     ({"method": "forward"}, 1e-4),
+                                     ({"method": "backward", "order": 3}, 1e-6)])
+def test_methods_and_orders(f, x, kw, tol):
+    H, info = nd.hessian(f, x, full_output=True, **kw)
+    T = exact(f, x)
+    assert rel(H, T) < tol
+    assert np.array_equal(H, H.T)
+    # the estimates bound the actual error entry by entry, within a factor 2
+    # (a two-level estimate can miss when the next error terms cancel the
+    # leading one; the aggregate test below counts exact coverage)
+    assert np.all(np.abs(H - T) <= 2 * info.error + 1e-14 * np.max(np.abs(T)))
+    assert info.success and info.nfev > x.size
+
+
+def test_error_estimates_cover_over_the_catalogue():
+    covered = total = 0
+    for p in CASES:
+        f, x = p.values
+        for kw in ({}, {"order": 4}, {"adaptive": True}):
+            H, info = nd.hessian(f, x, full_output=True, **kw)
+            covered += np.sum(np.abs(H - exact(f, x)) <= info.error)
+            total += H.size
+    assert covered / total >= 0.98
+
+
+def test_rosenbrock_analytic():
+    x = np.linspace(-1.2, 1.3, 8)
+    H = nd.hessian(_rosen, x, order=4)
+    np.testing.assert_allclose(H, rosen_hess(x), rtol=1e-8, atol=1e-6)
+
+
+def test_evaluation_count_of_polarisation():
+    n = 6
+    calls = []
+    _, info = nd.hessian(lambda v: calls.append(1) or smooth(v), np.linspace(-1, 1, n),
+                         step=1e-4, full_output=True)
+    # n (n + 1) / 2 directions, two points each at h and at 2h, plus f(x)
+    assert len(calls) == info.nfev == 2 * n * (n + 1) + 1
+    calls.clear()
+    nd.hessian(lambda v: calls.append(1) or smooth(v), np.linspace(-1, 1, n), step=1e-4)
+    assert len(calls) == n * (n + 1) + 1
+
+
+def test_hessian_diag_matches_and_costs_2n_plus_1():
+    x = np.linspace(-1, 1.5, 9)
+    calls = []
+    d = nd.hessian_diag(lambda v: calls.append(1) or smooth(v), x, step=1e-4)
+    assert len(calls) == 2 * x.size + 1
+    np.testing.assert_allclose(d, np.diag(exact(smooth, x)), rtol=1e-6, atol=1e-8)
+    d2, info = nd.hessian_diag(smooth, x, full_output=True)
+    assert d2.shape == x.shape and info.error.shape == x.shape
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (4,), (2, 3)])
+def test_shapes(shape):
+    x = np.linspace(0.3, 1.1, int(np.prod(shape))).reshape(shape)
+    f = lambda v: np.sum(np.sin(v) * np.arange(1, v.size + 1).reshape(v.shape)) \
+        + np.sum(v) ** 2  # noqa: E731
+    H, info = nd.hessian(f, x, full_output=True)
+    assert H.shape == shape + shape and info.error.shape == shape + shape
+    n = x.size
+    T = np.diag(-np.sin(x.ravel()) * np.arange(1, n + 1)) + 2.0
+    np.testing.assert_allclose(np.reshape(H, (n, n)), T, rtol=1e-6, atol=1e-6)
+    assert nd.hessian_diag(f, x).shape == shape
+
+
+def test_input_kinds():
+    f = lambda v: np.sum(np.exp(v)) * v[0]  # noqa: E731
+    ref = nd.hessian(f, np.array([0.5, 1.0, 2.0]))
+    ro = np.array([0.5, 1.0, 2.0])
+    ro.setflags(write=False)
+    nc = np.array([0.5, 9.0, 1.0, 9.0, 2.0])[::2]
+    for x in ([0.5, 1.0, 2.0], ro, nc):
+        np.testing.assert_array_equal(nd.hessian(f, x), ref)
+    Hi = nd.hessian(lambda v: np.sum(v ** 3), [1, 2])
+    assert Hi.dtype == np.float64
+    np.testing.assert_allclose(Hi, np.diag([6.0, 12.0]), rtol=1e-6, atol=1e-6)
+
+
+def test_float32():
+    x = np.array([0.5, 1.0, 2.0], dtype=np.float32)
+    f = lambda v: np.sum(np.sin(v) * v[::-1])  # noqa: E731
+    H, info = nd.hessian(f, x, full_output=True)
+    assert H.dtype == np.float32
+    T = exact(f, x.astype(np.float64))
+    assert np.all(np.abs(H - T) <= info.error * 1.0001 + 1e-6)
+    assert rel(H, T) < 1e-2
+
+
+def test_bounds_are_respected():
+    lb, ub = np.zeros(3), np.array([1.0, 1.0, 1.0])
+    x = np.array([0.0, 0.5, 1.0])
+    seen = []
+
+    def f(v):
+        seen.append(v.copy())
+        return np.sum(np.exp(v) * np.arange(1, 4)) + v[0] * v[2]
+    for kw in ({}, {"adaptive": True}, {"order": 4, "full_output": True}):
+        seen.clear()
+        out = nd.hessian(f, x, bounds=(lb, ub), **kw)
+        H = out[0] if isinstance(out, tuple) else out
+        pts = np.array(seen)
+        assert np.all(pts >= lb) and np.all(pts <= ub)
+        T = np.diag(np.exp(x) * np.arange(1, 4))
+        T[0, 2] = T[2, 0] = 1.0
+        np.testing.assert_allclose(H, T, rtol=1e-5, atol=1e-5)
+
+
+def test_nonfinite_gives_nan_and_one_warning():
+    # f is only defined where v[0] == 1: every direction that moves v[0] fails
+    f = lambda v: v[1] ** 2 if v[0] == 1.0 else np.nan  # noqa: E731
+    with pytest.warns(RuntimeWarning) as rec:
+        H, info = nd.hessian(f, [1.0, 2.0], full_output=True)
+    assert len(rec) == 1
+    assert not info.success and "could not be computed" in info.message
+    assert np.isnan(H[0, 0]) and np.isnan(H[0, 1]) and np.isnan(H[1, 0])
+    np.testing.assert_allclose(H[1, 1], 2.0, rtol=1e-6)
+
+
+def test_f_not_finite_at_x():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        H, info = nd.hessian(lambda v: np.sum(v) / 0.0, [1.0, 2.0], full_output=True)
+    assert np.all(np.isnan(H)) and not info.success
+
+
+@pytest.mark.parametrize("how", ["vectorized", "workers"])
+def test_batch_paths_match_serial(how):
+    x = np.linspace(-1, 1.5, 5)
+    ref, iref = nd.hessian(smooth, x, full_output=True)
+    if how == "vectorized":
+        def fv(X):
+            return np.array([smooth(X[..., k]) for k in range(X.shape[-1])])
+        H, info = nd.hessian(fv, x, vectorized=True, full_output=True)
+    else:
+        H, info = nd.hessian(smooth, x, workers=lambda fn, pts: map(fn, pts),
+                             full_output=True)
+    np.testing.assert_allclose(H, ref, rtol=1e-12, atol=1e-12)
+    assert info.nfev == iref.nfev
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="scalar"):
+        nd.hessian(lambda v: v, [1.0, 2.0])
+    with pytest.raises(ValueError, match="order"):
+        nd.hessian(_rosen, [1.0, 2.0], order=3)
+    with pytest.raises(TypeError, match="f must be callable"):
+        nd.hessian(3.0, [1.0, 2.0])
+    with pytest.raises(ValueError, match="step"):
+        nd.hessian(_rosen, [1.0, 2.0], step=-1.0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.floats(-2, 2), min_size=2, max_size=5),
+       st.lists(st.floats(-1, 1), min_size=2, max_size=5))
+def test_property_quadratics_are_exact_to_rounding(xs, cs):
+    n = min(len(xs), len(cs))
+    x = np.array(xs[:n])
+    A = np.outer(cs[:n], cs[:n]) + np.eye(n)
+    H = nd.hessian(lambda v: 0.5 * v @ A @ v + np.sum(v), x)
+    np.testing.assert_allclose(H, A, atol=1e-6 * (1 + np.max(np.abs(x))) ** 2)
+    assert np.array_equal(H, H.T)
