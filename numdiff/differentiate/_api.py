@@ -153,17 +153,41 @@ def _coord_sweeper(s, x, f0, scalar_point, scalar_out, out_shape):
     return sweeper
 
 
+def _batch_points(x, c1, st, H, c2=None, s2=None):
+    """Every stencil point of a sweep as one array ``x.shape + (P,)``.
+
+    Points in (row, level, offset) order: row ``r`` moves coordinate
+    ``c1[r]`` (and ``c2[r]``, times ``s2[r]``, when given and ``>= 0``) by
+    ``offset * H[level, r]``, computed in ``x``'s dtype as the compiled
+    sweep computes it.
+    """
+    flat = x.reshape(-1)
+    R, J, K = c1.size, H.shape[0], st.nonzero_offsets.size
+    t = (H.T[:, :, None] * st.nonzero_offsets[None, None, :]).reshape(-1)
+    P = t.size
+    X = np.empty((flat.size, P), dtype=x.dtype)
+    X[...] = flat[:, None]
+    rows = np.repeat(np.arange(R), J * K)
+    cols = np.arange(P)
+    X[c1[rows], cols] = flat[c1[rows]].astype(np.float64) + t
+    if c2 is not None:
+        cr = c2[rows]
+        two = cr >= 0
+        sr = np.ones(P) if s2 is None else s2[rows]
+        X[cr[two], cols[two]] = flat[cr[two]].astype(np.float64) + sr[two] * t[two]
+    return X.reshape(x.shape + (P,))
+
+
+def _point_list(X):
+    """The points of ``_batch_points`` as separate arrays (for a map)."""
+    P = X.shape[-1]
+    rows = np.ascontiguousarray(np.moveaxis(X, -1, 0))
+    return [rows[p] for p in range(P)]
+
+
 def _points(x, idx, st, H):
     """All stencil points of a sweep, in (coordinate, level, offset) order."""
-    flat = x.reshape(-1)
-    pts = []
-    for i, ci in enumerate(idx):
-        for j in range(H.shape[0]):
-            for c in st.nonzero_offsets:
-                p = flat.copy()
-                p[ci] = flat[ci] + c * H[j, i]
-                pts.append(p.reshape(x.shape))
-    return pts
+    return _point_list(_batch_points(x, np.asarray(idx, dtype=np.intp), st, H))
 
 
 def _accumulate(Y, idx, st, H, f0, want_s, want_q):
@@ -216,10 +240,12 @@ def _batch_sweeper(s, x, f0, scalar_out, out_shape, vectorized, mapfn):
     call = FunctionCall(s.f, s.args, s.kwargs)
 
     def sweeper(idx, st, H, want_s, want_q=False):
-        pts = _points(x, idx, st, H)
+        X = _batch_points(x, np.asarray(idx, dtype=np.intp), st, H)
+        npts = X.shape[-1]
         if vectorized:
-            Y = call(np.stack(pts, axis=-1))
+            Y = call(X)
         else:
+            pts = _point_list(X)
             Y = mapfn(call, pts)
             if len(Y) != len(pts):
                 raise ValueError(f"workers: the map returned {len(Y)} results for "
@@ -231,9 +257,9 @@ def _batch_sweeper(s, x, f0, scalar_out, out_shape, vectorized, mapfn):
                     raise ValueError(f"f returned {y.size} values at a perturbed point "
                                      f"but shape {out_shape} at x")
             Y = np.array(Y)
-        Y = _check_batch(Y, len(pts), scalar_out, out_shape, vectorized)
+        Y = _check_batch(Y, npts, scalar_out, out_shape, vectorized)
         D, S, Q = _accumulate(Y, idx, st, H, f0, want_s, want_q)
-        return D, S, Q, len(pts)
+        return D, S, Q, npts
     return sweeper
 
 

@@ -37,7 +37,8 @@ import numpy as np
 from .. import _validate as V
 from .._workers import FunctionCall, mapper
 from . import _engine, _kernels
-from ._api import _check_batch, _eps, _perturbed_values, _values_at_x
+from ._api import (_batch_points, _check_batch, _eps, _perturbed_values, _point_list,
+                   _values_at_x)
 
 __all__ = ["fd_hessian"]
 
@@ -64,21 +65,6 @@ class HessianRows:
     @property
     def count(self):
         return self.c1.size
-
-
-def _row_points(x, c1, c2, s2, st, H):
-    """Stencil points of the rows, in (row, level, offset) order (batch sweeps)."""
-    flat = x.reshape(-1)
-    pts = []
-    for r in range(c1.size):
-        for j in range(H.shape[0]):
-            for c in st.nonzero_offsets:
-                p = flat.copy()
-                p[c1[r]] = flat[c1[r]] + c * H[j, r]
-                if c2[r] >= 0:
-                    p[c2[r]] = flat[c2[r]] + s2[r] * c * H[j, r]
-                pts.append(p.reshape(x.shape))
-    return pts
 
 
 def _batch_accumulate(Y, nrows, st, H, f0, want_s, want_q):
@@ -115,19 +101,21 @@ def _sweeper(f, args, kwargs, x, f0, rows, vectorized, mapfn):
     call = FunctionCall(f, args, kwargs)
 
     def batch(idx, st, H, want_s, want_q=False):
-        pts = _row_points(x, rows.c1[idx], rows.c2[idx], rows.s2[idx], st, H)
+        X = _batch_points(x, rows.c1[idx], st, H, rows.c2[idx], rows.s2[idx])
+        npts = X.shape[-1]
         if vectorized:
-            Y = call(np.stack(pts, axis=-1))
+            Y = call(X)
         else:
+            pts = _point_list(X)
             Y = mapfn(call, pts)
             if len(Y) != len(pts):
                 raise ValueError(f"workers: the map returned {len(Y)} results for "
                                  f"{len(pts)} points; it must return one result per "
                                  "point, in order")
             Y = np.array([_perturbed_values(y, True) for y in Y])
-        Y = _check_batch(Y, len(pts), True, (), vectorized)
+        Y = _check_batch(Y, npts, True, (), vectorized)
         D, S, Q = _batch_accumulate(Y, idx.size, st, H, f0, want_s, want_q)
-        return D, S, Q, len(pts)
+        return D, S, Q, npts
     return batch
 
 
