@@ -28,9 +28,10 @@ KINDS = ("central", "forward", "backward")
 
 
 class EngineResult:
-    __slots__ = ("value", "error", "step", "kind", "nfev", "failed", "bad_outputs")
+    __slots__ = ("value", "error", "step", "kind", "nfev", "failed", "bad_outputs",
+                 "delta")
 
-    def __init__(self, value, error, step, kind, nfev, failed, bad_outputs=0):
+    def __init__(self, value, error, step, kind, nfev, failed, bad_outputs=0, delta=None):
         self.value = value      # (N, m)
         self.error = error      # (N, m)
         self.step = step        # (N,)
@@ -38,6 +39,10 @@ class EngineResult:
         self.nfev = nfev
         self.failed = failed    # (N,) bool
         self.bad_outputs = bad_outputs  # outputs of f not finite at x
+        # (N, m): fine minus coarse quotient of a fixed-step two-level
+        # estimate (nan elsewhere); lets callers estimate the error of a
+        # linear combination of elements from the combination's own change
+        self.delta = delta
 
 
 def _actual(xc, H, dtype):
@@ -211,6 +216,13 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
     value = None
     nfev = pilot_nfev
     step_used = np.empty(N)
+    deltas = {}
+
+    def keep_delta(idx, d):
+        """Record fine - coarse of a fixed-step two-level estimate."""
+        if "a" not in deltas:
+            deltas["a"] = np.full((N, d.shape[1]), np.nan)
+        deltas["a"][idx] = d
 
     def solve(idx, knd, H):
         nonlocal nfev
@@ -220,6 +232,8 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         nfev += ne
         est, err, jb = _extrapolate(D, S, Ha, st, eps_f, J, adaptive)
         steps = np.take_along_axis(Ha, jb[:, :1].T.astype(np.intp), axis=0)[0]
+        if J == 2 and not adaptive:
+            keep_delta(idx, D[1] - D[0])
         return est, err, steps
 
     def solve_refined(idx, knd, h):
@@ -259,6 +273,7 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
             e1, e2, _ = _extrapolate(np.stack(Dl), np.stack(Sl), np.stack(Hl), st, eps_f, 2,
                                      False)
             est[sel], err[sel] = e1, e2
+            keep_delta(idx[sel], Dl[1] - Dl[0])
         return est, err, steps
 
     refine = (base_step is None and not adaptive
@@ -275,6 +290,7 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
             m = est.shape[1]
             value = np.empty((N, m))
             error = np.empty((N, m))
+
         value[idx] = est
         error[idx] = err
         step_used[idx] = steps
@@ -341,7 +357,7 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         value[:, ~f0_finite] = np.nan
         error[:, ~f0_finite] = np.nan
     return EngineResult(value, error, step_used, kinds, nfev, failed,
-                        int((~f0_finite).sum()))
+                        int((~f0_finite).sum()), deltas.get("a"))
 
 
 #: The curvature check shrinks the step when the predicted relative

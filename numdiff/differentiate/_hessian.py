@@ -37,10 +37,13 @@ import numpy as np
 from .. import _validate as V
 from .._workers import FunctionCall, mapper
 from . import _engine, _kernels
+from ._stencils import get_stencil
 from ._api import (_batch_points, _check_batch, _eps, _perturbed_values, _point_list,
                    _values_at_x)
 
 __all__ = ["fd_hessian"]
+
+NOISE_CAP = 1.0
 
 
 class HessianRows:
@@ -149,6 +152,42 @@ def _row_bounds(bounds, xf, rows, own):
     return xo - dn, xo + up
 
 
+def _two_level_errors(res, G, E, n, iu, ju, sign, off, s):
+    """Error bounds of the Hessian entries (``(n,)`` diagonal, pairs).
+
+    Where the directions of an entry had fixed-step two-level estimates
+    (values ``D(h)`` and ``D(2h)``, change ``delta``), the entry's own change
+    gives its truncation error: ``delta_ij`` for the diagonal and
+    ``(delta_ij - delta_ii - delta_jj) / 2`` for a polarised pair (their
+    truncation errors partly cancel, as the entry's do), times the engine's
+    safety factor over ``2**p - 1``. The rounding part is the worst-case
+    bound ``eps sum |w_k f_k| / h**2`` of the directions, capped at ``|delta|``:
+    rounding noise of independent evaluations shows in the change between
+    two steps, while noise common to all points (a large constant's
+    rounding, terms the step does not touch) cancels in every difference.
+    Elsewhere (adaptive steps, retried directions) the engine's bounds add.
+    """
+    e_sum = 0.5 * (E[n:] + E[iu] + E[ju])
+    if res.delta is None:
+        return E[:n], e_sum
+    d = res.delta[:, 0]
+    st = get_stencil(s.method, 2, s.order)
+    ak = 1.0 / (2.0 ** st.order - 1.0)
+    ulp = np.finfo(np.float64).eps
+    safety = _engine.SAFETY
+    # the rounding part of each direction's bound (the engine's formula is
+    # safety * |delta| * ak + rounding + ulp * |value|)
+    rho = np.maximum(E - safety * np.abs(d) * ak - ulp * np.abs(G), 0.0)
+    ok = np.isfinite(d) & np.isfinite(E)
+    e_diag = E[:n]
+    dc = 0.5 * (np.abs(d[n:]) + np.abs(d[iu]) + np.abs(d[ju]))
+    rc = 0.5 * (rho[n:] + rho[iu] + rho[ju])
+    e_pair = safety * dc * ak + np.minimum(rc, NOISE_CAP * dc) + ulp * np.abs(off)
+    same = (res.kind[n:] == res.kind[iu]) & (res.kind[n:] == res.kind[ju])
+    okp = ok[n:] & ok[iu] & ok[ju] & same
+    return e_diag, np.where(okp, e_pair, e_sum)
+
+
 def fd_hessian(s, vectorized=False, workers=None, diag_only=False, pairs=None):
     """Hessian entries of ``s.f`` at ``s.x`` by second differences.
 
@@ -189,20 +228,22 @@ def fd_hessian(s, vectorized=False, workers=None, diag_only=False, pairs=None):
     res.nfev += 1
     G = res.value[:, 0]
     E = res.error[:, 0]
+    iu, ju = rows.iu, rows.ju
+    off = 0.5 * rows.s2[n:] * (G[n:] - G[iu] - G[ju])
+    if s.full_output:
+        e_diag, e_pair = _two_level_errors(res, G, E, n, iu, ju, rows.s2[n:], off, s)
+    else:
+        e_diag, e_pair = E[:n], np.full(iu.size, np.nan)
     if diag_only:
-        return G, E, res, res_dtype
+        return G, e_diag, res, res_dtype
     H = np.zeros((n, n))
     Eh = np.zeros((n, n)) if s.full_output else np.full((n, n), np.nan)
     d = np.arange(n)
     H[d, d] = G[:n]
-    Eh[d, d] = E[:n]
-    iu, ju = rows.iu, rows.ju
-    if iu.size:
-        off = 0.5 * rows.s2[n:] * (G[n:] - G[iu] - G[ju])
-        H[iu, ju] = off
-        H[ju, iu] = off
-        if s.full_output:
-            e = 0.5 * (E[n:] + E[iu] + E[ju])
-            Eh[iu, ju] = e
-            Eh[ju, iu] = e
+    H[iu, ju] = off
+    H[ju, iu] = off
+    Eh[d, d] = e_diag
+    if s.full_output:
+        Eh[iu, ju] = e_pair
+        Eh[ju, iu] = e_pair
     return H, Eh, res, res_dtype

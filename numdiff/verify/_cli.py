@@ -3,10 +3,10 @@ import argparse
 import sys
 import time
 
-from . import _differentiation
+from . import _differentiation, _hessians
 from ._report import format_table, to_json
 
-AREAS = {"differentiation": _differentiation.run}
+AREAS = {"differentiation": _differentiation.run, "hessians": _hessians.run}
 
 
 def run_all(quick=False, areas=None, progress=None):
