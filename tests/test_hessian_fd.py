@@ -77,8 +77,9 @@ def test_evaluation_count_of_polarisation():
     calls = []
     _, info = nd.hessian(lambda v: calls.append(1) or smooth(v), np.linspace(-1, 1, n),
                          step=1e-4, full_output=True)
-    # n (n + 1) / 2 directions, two points each at h and at 2h, plus f(x)
-    assert len(calls) == info.nfev == 2 * n * (n + 1) + 1
+    # n (n + 1) / 2 directions, two points each at h and at 2h, plus f(x),
+    # plus the seven points of the noise estimate
+    assert len(calls) == info.nfev == 2 * n * (n + 1) + 1 + 7
     calls.clear()
     nd.hessian(lambda v: calls.append(1) or smooth(v), np.linspace(-1, 1, n), step=1e-4)
     assert len(calls) == n * (n + 1) + 1
@@ -89,6 +90,10 @@ def test_hessian_diag_matches_and_costs_2n_plus_1():
     calls = []
     d = nd.hessian_diag(lambda v: calls.append(1) or smooth(v), x, step=1e-4)
     assert len(calls) == 2 * x.size + 1
+    calls.clear()
+    nd.hessian_diag(lambda v: calls.append(1) or smooth(v), x)
+    # the default step adds the seven points of the noise estimate
+    assert len(calls) >= 2 * x.size + 1 + 7
     np.testing.assert_allclose(d, np.diag(exact(smooth, x)), rtol=1e-6, atol=1e-8)
     d2, info = nd.hessian_diag(smooth, x, full_output=True)
     assert d2.shape == x.shape and info.error.shape == x.shape
@@ -203,3 +208,24 @@ def test_property_quadratics_are_exact_to_rounding(xs, cs):
     H = nd.hessian(lambda v: 0.5 * v @ A @ v + np.sum(v), x)
     np.testing.assert_allclose(H, A, atol=1e-6 * (1 + np.max(np.abs(x))) ** 2)
     assert np.array_equal(H, H.T)
+
+
+def test_cancelling_terms_do_not_shrink_the_step_into_noise():
+    # f(x) is tiny while its terms are O(1): the rounding of f is far above
+    # eps |f(x)| (found by hypothesis: H[0, 1] came out as 4729)
+    f = lambda v: 0.5 * v @ v + np.sum(v)  # noqa: E731
+    H, info = nd.hessian(f, np.array([1e-5, -2.0]), full_output=True)
+    np.testing.assert_allclose(H, np.eye(2), atol=1e-6)
+    assert np.all(np.abs(H - np.eye(2)) <= info.error)
+
+
+def test_noise_level_measures_injected_noise():
+    from numdiff.differentiate._hessian import noise_level
+    rng = np.random.default_rng(3)
+    x = np.linspace(0.5, 1.5, 4)
+    for sigma in (1e-10, 1e-6):
+        f = lambda v: smooth(v) + sigma * rng.standard_normal()  # noqa: E731
+        est, nfev = noise_level(f, x, f(x))
+        assert nfev == 7 and sigma / 4 <= est <= 4 * sigma
+    est, _ = noise_level(smooth, x, smooth(x))
+    assert est < 1e-13

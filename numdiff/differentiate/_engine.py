@@ -29,9 +29,10 @@ KINDS = ("central", "forward", "backward")
 
 class EngineResult:
     __slots__ = ("value", "error", "step", "kind", "nfev", "failed", "bad_outputs",
-                 "delta")
+                 "delta", "trunc")
 
-    def __init__(self, value, error, step, kind, nfev, failed, bad_outputs=0, delta=None):
+    def __init__(self, value, error, step, kind, nfev, failed, bad_outputs=0, delta=None,
+                 trunc=None):
         self.value = value      # (N, m)
         self.error = error      # (N, m)
         self.step = step        # (N,)
@@ -43,6 +44,8 @@ class EngineResult:
         # estimate (nan elsewhere); lets callers estimate the error of a
         # linear combination of elements from the combination's own change
         self.delta = delta
+        # (N, m): the truncation part of ``error`` (the rest bounds rounding)
+        self.trunc = trunc
 
 
 def _actual(xc, H, dtype):
@@ -126,20 +129,21 @@ def _extrapolate(D, S, H, stencil, eps_f, J, adaptive):
     """Best estimate and error per (coordinate, output) from sweep results."""
     Jn, nc, m = D.shape
     if J == 1:
-        return D[0], np.full((nc, m), np.nan), np.zeros((nc, m), dtype=np.intc)
+        return (D[0], np.full((nc, m), np.nan), np.zeros((nc, m), dtype=np.intc),
+                np.full((nc, m), np.nan))
     hn = H ** stencil.n                                  # (J, nc)
     dD = eps_f * S / hn[:, :, None]
     D2 = np.ascontiguousarray(D.reshape(Jn, nc * m))
     dD2 = np.ascontiguousarray(dD.reshape(Jn, nc * m))
     kmax = ADAPTIVE_EXTRAP if adaptive else 0
-    est, err, jb, _ = _kernels.richardson(
+    est, err, jb, _, tr = _kernels.richardson(
         D2, dD2, ADAPTIVE_RATIO if adaptive else 2.0, stencil.order,
         stencil.exponent_step, kmax, SAFETY, np.finfo(np.float64).eps)
-    return est.reshape(nc, m), err.reshape(nc, m), jb.reshape(nc, m)
+    return est.reshape(nc, m), err.reshape(nc, m), jb.reshape(nc, m), tr.reshape(nc, m)
 
 
 def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
-        eps_f, dtype, f0_finite, initial=None, scale=None):
+        eps_f, dtype, f0_finite, initial=None, scale=None, noise_abs=None):
     """Differentiate ``N`` coordinates; see the module docstring.
 
     Parameters
@@ -161,6 +165,11 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         ``(D, S, Q, h)`` of a sweep of every coordinate at the default step
         with the base stencil, already made by the caller (fixed-step
         default only, no bounds).
+    noise_abs : float, optional
+        Measured absolute noise of ``f`` (for example by ECnoise): the
+        curvature check does not shrink a step below where differences are
+        explained by it, even when ``eps_f |f|`` is smaller (terms of ``f``
+        that cancel).
     """
     N = xc.shape[0]
     stencil0 = get_stencil(kind, n, order)
@@ -218,11 +227,12 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
     step_used = np.empty(N)
     deltas = {}
 
-    def keep_delta(idx, d):
-        """Record fine - coarse of a fixed-step two-level estimate."""
-        if "a" not in deltas:
-            deltas["a"] = np.full((N, d.shape[1]), np.nan)
-        deltas["a"][idx] = d
+    def keep(name, idx, d):
+        """Record per-row extras: "delta" (fine - coarse of a fixed-step
+        two-level estimate) and "trunc" (truncation part of the error)."""
+        if name not in deltas:
+            deltas[name] = np.full((N, d.shape[1]), np.nan)
+        deltas[name][idx] = d
 
     def solve(idx, knd, H):
         nonlocal nfev
@@ -230,10 +240,11 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         Ha = np.ascontiguousarray(_actual(xc[idx], H, dtype))
         D, S, _, ne = sweeper(idx, st, Ha, J > 1)
         nfev += ne
-        est, err, jb = _extrapolate(D, S, Ha, st, eps_f, J, adaptive)
+        est, err, jb, tr = _extrapolate(D, S, Ha, st, eps_f, J, adaptive)
         steps = np.take_along_axis(Ha, jb[:, :1].T.astype(np.intp), axis=0)[0]
+        keep("trunc", idx, tr)
         if J == 2 and not adaptive:
-            keep_delta(idx, D[1] - D[0])
+            keep("delta", idx, D[1] - D[0])
         return est, err, steps
 
     def solve_refined(idx, knd, h):
@@ -244,7 +255,7 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
             room = (ub[idx] - xc[idx], xc[idx] - lb[idx])
         init = initial if (initial is not None and knd == kind and idx.size == N) else None
         D, S, h, ne = refine_step(sweeper, idx, st, xc[idx], h, eps_f, dtype, room, init,
-                                  cols=f0_finite)
+                                  cols=f0_finite, noise_abs=noise_abs)
         nfev += ne
         if J == 1:
             return D, np.full(D.shape, np.nan), h
@@ -270,10 +281,11 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
             else:
                 Dl, Sl, Hl = [D[sel], D2[0]], [S[sel], S2[0]], [h[sel], H2[0]]
                 steps[sel] = H2[0]
-            e1, e2, _ = _extrapolate(np.stack(Dl), np.stack(Sl), np.stack(Hl), st, eps_f, 2,
-                                     False)
+            e1, e2, _, tr = _extrapolate(np.stack(Dl), np.stack(Sl), np.stack(Hl), st,
+                                         eps_f, 2, False)
             est[sel], err[sel] = e1, e2
-            keep_delta(idx[sel], Dl[1] - Dl[0])
+            keep("delta", idx[sel], Dl[1] - Dl[0])
+            keep("trunc", idx[sel], tr)
         return est, err, steps
 
     refine = (base_step is None and not adaptive
@@ -357,7 +369,7 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         value[:, ~f0_finite] = np.nan
         error[:, ~f0_finite] = np.nan
     return EngineResult(value, error, step_used, kinds, nfev, failed,
-                        int((~f0_finite).sum()), deltas.get("a"))
+                        int((~f0_finite).sum()), deltas.get("delta"), deltas.get("trunc"))
 
 
 #: The curvature check shrinks the step when the predicted relative
@@ -376,7 +388,7 @@ MAX_DOWN_PROBES = 12
 
 
 def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
-                cols=None):
+                cols=None, noise_abs=None):
     """Default-step check: shrink or grow the step where the values demand it.
 
     The stencil values give, besides the derivative ``D = f^(n)``, a
@@ -432,8 +444,11 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
     up = np.flatnonzero((flags == 2) & ~crosses_all)
     reach = st.reach
 
+    floor = 0.0 if noise_abs is None or not np.isfinite(noise_abs) else (
+        noise_abs * st.abs_weight_sum)
+
     def noise(Sx, hx):
-        return 4.0 * eps_f * np.max(Sx[:, c], axis=1) / hx ** n
+        return 4.0 * np.maximum(eps_f * np.max(Sx[:, c], axis=1), floor) / hx ** n
 
     # shrink
     active = down

@@ -32,6 +32,8 @@ Polarisation of directional second derivatives: the identity
 Optimization*, 2nd ed., Springer (2006), section 8.1 (finite-difference
 Hessians from function values only).
 """
+from math import comb
+
 import numpy as np
 
 from .. import _validate as V
@@ -152,39 +154,88 @@ def _row_bounds(bounds, xf, rows, own):
     return xo - dn, xo + up
 
 
-def _two_level_errors(res, G, E, n, iu, ju, sign, off, s):
-    """Error bounds of the Hessian entries (``(n,)`` diagonal, pairs).
+def noise_level(call, x, f0, points=8, vectorized=False, mapfn=None, bounds=None):
+    """Absolute noise of ``f`` near ``x``: ECnoise (Moré and Wild 2011).
 
-    Where the directions of an entry had fixed-step two-level estimates
-    (values ``D(h)`` and ``D(2h)``, change ``delta``), the entry's own change
-    gives its truncation error: ``delta_ij`` for the diagonal and
-    ``(delta_ij - delta_ii - delta_jj) / 2`` for a polarised pair (their
-    truncation errors partly cancel, as the entry's do), times the engine's
-    safety factor over ``2**p - 1``. The rounding part is the worst-case
-    bound ``eps sum |w_k f_k| / h**2`` of the directions, capped at ``|delta|``:
-    rounding noise of independent evaluations shows in the change between
-    two steps, while noise common to all points (a large constant's
-    rounding, terms the step does not touch) cancels in every difference.
-    Elsewhere (adaptive steps, retried directions) the engine's bounds add.
+    ``f`` at ``x + i t p`` (``i = 0 .. points - 1``) along a fixed
+    pseudo-random unit direction ``p`` with ``t = 1e-6 max(1, |x|)``: the
+    ``k``-th differences of those values (``k = 3 .. 6``) are pure noise,
+    the smooth part being ``O(t**k)``, and i.i.d. noise of standard
+    deviation ``sigma`` gives them variance ``C(2k, k) sigma**2``. Returns
+    the largest of the four estimates and the number of evaluations. The
+    points go to ``f`` as the sweeps send theirs (one batch when
+    ``vectorized``, one map with ``mapfn``). With ``bounds`` the direction
+    turns, coordinate by coordinate, to the side with room, and the points
+    stay inside the box.
     """
-    e_sum = 0.5 * (E[n:] + E[iu] + E[ju])
-    if res.delta is None:
-        return E[:n], e_sum
-    d = res.delta[:, 0]
+    flat = x.reshape(-1).astype(np.float64)
+    p = np.random.default_rng(20111).standard_normal(flat.size)
+    t = 1e-6 * max(1.0, float(np.max(np.abs(flat))))
+    span = (points - 1) * t
+    if bounds is not None:
+        lb, ub = (np.asarray(b, dtype=np.float64).reshape(-1) for b in bounds)
+        up, dn = ub - flat, flat - lb
+        p = np.where(p > 0, np.where(up >= span * p, p, -p), np.where(dn >= -span * p, p, -p))
+        room = np.where(p > 0, up, dn) * (1 - 2.0 ** -20)
+        p = np.where(room >= span * np.abs(p), p, 0.0)
+    norm = np.linalg.norm(p)
+    if norm == 0:
+        return np.nan, 0
+    p /= norm
+    pts = [(flat + i * t * p).astype(x.dtype).reshape(x.shape) for i in range(1, points)]
+    if vectorized:
+        ys = list(np.asarray(call(np.stack(pts, axis=-1)), dtype=np.float64).reshape(-1))
+    elif mapfn is not None:
+        ys = [np.asarray(y, dtype=np.float64).reshape(-1)[0] for y in mapfn(call, pts)]
+    else:
+        ys = [np.asarray(call(pt), dtype=np.float64).reshape(-1)[0] for pt in pts]
+    v = np.array([float(f0)] + [float(y) for y in ys])
+    if not np.all(np.isfinite(v)):
+        return np.nan, points - 1
+    sig = 0.0
+    for k in range(3, 7):
+        dk = np.diff(v, k)
+        sig = max(sig, float(np.sqrt(np.mean(dk ** 2) / comb(2 * k, k))))
+    return sig, points - 1
+
+
+def _entry_errors(res, G, E, n, iu, ju, off, s, noise):
+    """Error bounds of the Hessian entries: ``(n,)`` diagonal and the pairs.
+
+    Each direction's bound from the engine is a truncation part plus a
+    rounding bound ``eps sum |w_k f_k| / h**2``; the latter assumes every
+    value of ``f`` off by ``eps |f|`` independently. ``noise`` (the measured
+    noise of ``f``, :func:`noise_level`) replaces that by ``4 sigma`` times
+    the root sum of squares of the weights where it is smaller, but never
+    below ``eps |f(x)| / 8``. A pair ``H_ij = (g_ij - H_ii - H_jj) / 2`` adds
+    half the three truncation parts and half the three rounding parts; with
+    fixed-step estimates the rounding part is further capped by the
+    directions' own changes between the two steps (noise of independent
+    evaluations shows in them).
+    """
+    eps = np.finfo(np.float64).eps
     st = get_stencil(s.method, 2, s.order)
-    ak = 1.0 / (2.0 ** st.order - 1.0)
-    ulp = np.finfo(np.float64).eps
-    safety = _engine.SAFETY
-    # the rounding part of each direction's bound (the engine's formula is
-    # safety * |delta| * ak + rounding + ulp * |value|)
-    rho = np.maximum(E - safety * np.abs(d) * ak - ulp * np.abs(G), 0.0)
-    ok = np.isfinite(d) & np.isfinite(E)
-    e_diag = E[:n]
-    dc = 0.5 * (np.abs(d[n:]) + np.abs(d[iu]) + np.abs(d[ju]))
-    rc = 0.5 * (rho[n:] + rho[iu] + rho[ju])
-    e_pair = safety * dc * ak + np.minimum(rc, NOISE_CAP * dc) + ulp * np.abs(off)
-    same = (res.kind[n:] == res.kind[iu]) & (res.kind[n:] == res.kind[ju])
-    okp = ok[n:] & ok[iu] & ok[ju] & same
+    tr = res.trunc[:, 0] if res.trunc is not None else np.full(G.shape, np.nan)
+    usable = np.isfinite(tr) & np.isfinite(E)
+    rho = np.where(usable, np.maximum(E - tr - eps * np.abs(G), 0.0), np.nan)
+    f0 = abs(float(noise[1]))
+    sigma = noise[0]
+    if np.isfinite(sigma) and f0 > 0:
+        wsum = float(np.sum(np.abs(st.weights)))
+        wrms = float(np.sqrt(np.sum(st.weights ** 2)))
+        model = noise[2] * wsum * f0                     # the engine's S * eps_f
+        measured = max(4.0 * sigma * wrms, eps * f0 / 8.0)
+        rho = rho * min(1.0, measured / model)
+    e_diag = np.where(usable[:n], tr[:n] + rho[:n] + eps * np.abs(G[:n]), E[:n])
+    e_sum = 0.5 * (E[n:] + E[iu] + E[ju])
+    t_pair = 0.5 * (tr[n:] + tr[iu] + tr[ju])
+    r_pair = 0.5 * (rho[n:] + rho[iu] + rho[ju])
+    if res.delta is not None:
+        d = np.abs(res.delta[:, 0])
+        cap = NOISE_CAP * 0.5 * (d[n:] + d[iu] + d[ju])
+        r_pair = np.where(np.isfinite(cap), np.minimum(r_pair, cap), r_pair)
+    e_pair = t_pair + r_pair + eps * np.abs(off)
+    okp = usable[n:] & usable[iu] & usable[ju]
     return e_diag, np.where(okp, e_pair, e_sum)
 
 
@@ -220,18 +271,30 @@ def fd_hessian(s, vectorized=False, workers=None, diag_only=False, pairs=None):
         if s.step is not None:
             st_ = s.step.reshape(-1).astype(np.float64)
             base = np.where(c2 < 0, st_[c1], np.minimum(st_[c1], st_[np.maximum(c2, 0)]))
+        noise = (np.nan, f0[0], eps_f)
+        extra = 0
+        # seven evaluations; needed by the curvature check of the default
+        # step and by the error bounds
+        if np.isfinite(f0[0]) and (s.full_output or (s.step is None and not s.adaptive)):
+            # the measured noise of f: rounding inside f can exceed eps |f(x)|
+            # by far (terms that cancel); the curvature check must not
+            # shrink steps into it, and the error bounds use it
+            call = FunctionCall(s.f, s.args, s.kwargs) if mapfn is not None else s.call
+            sigma, extra = noise_level(call, x, f0[0], vectorized=vectorized, mapfn=mapfn,
+                                       bounds=s.bounds)
+            noise = (sigma, f0[0], eps_f)
         sweeper = _sweeper(s.f, s.args, s.kwargs, x, f0, rows, vectorized, mapfn)
         res = _engine.run(sweeper, xf[own], base, kind=s.method, n=2, order=s.order,
                           adaptive=s.adaptive, want_error=s.full_output,
                           bounds=_row_bounds(s.bounds, xf, rows, own), eps_f=eps_f,
-                          dtype=x.dtype, f0_finite=np.isfinite(f0))
-    res.nfev += 1
+                          dtype=x.dtype, f0_finite=np.isfinite(f0), noise_abs=noise[0])
+    res.nfev += 1 + extra
     G = res.value[:, 0]
     E = res.error[:, 0]
     iu, ju = rows.iu, rows.ju
     off = 0.5 * rows.s2[n:] * (G[n:] - G[iu] - G[ju])
     if s.full_output:
-        e_diag, e_pair = _two_level_errors(res, G, E, n, iu, ju, rows.s2[n:], off, s)
+        e_diag, e_pair = _entry_errors(res, G, E, n, iu, ju, off, s, noise)
     else:
         e_diag, e_pair = E[:n], np.full(iu.size, np.nan)
     if diag_only:

@@ -196,7 +196,7 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
                           Py_ssize_t stride, double ratio, int e0, int es,
                           int kmax, double safety, double ulp,
                           double* est, double* err, int* jbest,
-                          int* kbest) noexcept nogil:
+                          int* kbest, double* trunc) noexcept nogil:
     """Richardson table for one element; keep the entry with least error.
 
     ``d[j*stride]`` is the difference quotient at step ``h_j = h_0 ratio**-j``
@@ -205,7 +205,9 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
     entry ``(j, k)`` is estimated from its coarser neighbour in the same column
     (and from the finer one when it exists, taking the larger), multiplied by
     ``safety``; the propagated rounding bound and one unit in the last place
-    of the value are added. See Richardson (1911) and Lyness & Moler (1966).
+    of the value are added. ``trunc`` receives the truncation part
+    (``safety`` times the estimate) of the chosen entry's error. See
+    Richardson (1911) and Lyness & Moler (1966).
     """
     cdef double R[MAX_LEVELS][MAX_EXTRAP + 1]
     cdef double dR[MAX_LEVELS][MAX_EXTRAP + 1]
@@ -216,6 +218,7 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
     err[0] = INFINITY
     jbest[0] = -1
     kbest[0] = -1
+    trunc[0] = NAN
     if J > MAX_LEVELS:
         J = MAX_LEVELS
     if kmax > MAX_EXTRAP:
@@ -249,6 +252,7 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
             err[0] = NAN
             jbest[0] = 0
             kbest[0] = 0
+            trunc[0] = NAN
         return
     for k in range(0, kmax + 1):
         ak = 1.0 / (pow(ratio, e0 + k * es) - 1.0)
@@ -267,6 +271,7 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
                 err[0] = e
                 jbest[0] = <int> j
                 kbest[0] = <int> k
+                trunc[0] = safety * t
 
 
 def richardson(const double[:, ::1] D, const double[:, ::1] dD, double ratio,
@@ -285,17 +290,19 @@ def richardson(const double[:, ::1] D, const double[:, ::1] dD, double ratio,
     err_a = np.empty(N)
     jb_a = np.empty(N, dtype=np.intc)
     kb_a = np.empty(N, dtype=np.intc)
+    tr_a = np.empty(N)
+    cdef double[::1] tr = tr_a
     cdef double[::1] est = est_a
     cdef double[::1] err = err_a
     cdef int[::1] jb = jb_a
     cdef int[::1] kb = kb_a
     if N == 0:
-        return est_a, err_a, jb_a, kb_a
+        return est_a, err_a, jb_a, kb_a, tr_a
     with nogil:
         for i in range(N):
             _richardson_one(&D[0, i], &dD[0, i], J, N, ratio, e0, es, kmax,
-                            safety, ulp, &est[i], &err[i], &jb[i], &kb[i])
-    return est_a, err_a, jb_a, kb_a
+                            safety, ulp, &est[i], &err[i], &jb[i], &kb[i], &tr[i])
+    return est_a, err_a, jb_a, kb_a, tr_a
 
 
 # ---------------------------------------------------------------------------
@@ -369,7 +376,7 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
     cdef double Dj[64]
     cdef double dDj[64]
     cdef double Hj[64]
-    cdef double est, err
+    cdef double est, err, tr
     cdef int jb, kb, j
     if not _call_float(func, x, args, kwargs, has_kw, &f0):
         return None
@@ -422,7 +429,7 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
         nfev += offsets.shape[0]
         dDj[j] = eps * S / pow(Hj[j], nderiv)
     _richardson_one(Dj, dDj, levels, 1, ratio, order, estep, kmax, safety,
-                    2.220446049250313e-16, &est, &err, &jb, &kb)
+                    2.220446049250313e-16, &est, &err, &jb, &kb, &tr)
     if jb < 0 or not isfinite(err):
         return None
     return est, err, Hj[jb], nfev

@@ -10,7 +10,9 @@ class Row:
 
     ``value`` is numdiff's figure (an error unless ``kind`` says otherwise)
     and passes when ``value <= bound`` (``kind="at_most"``) or ``value >=
-    bound`` (``kind="at_least"``).
+    bound`` (``kind="at_least"``). ``kind="info"`` rows report a measured
+    figure that no bound applies to; they are shown as "info" and do not
+    count as passed or failed.
     """
 
     __slots__ = ("area", "group", "method", "cases", "value", "nfev", "time", "peer",
@@ -26,6 +28,8 @@ class Row:
 
     @property
     def passed(self):
+        if self.kind == "info":
+            return True
         v = self.value
         if v is None or not math.isfinite(v):
             return False
@@ -63,20 +67,24 @@ def format_table(rows):
         sel = [r for r in rows if (r.area, r.group) == (area, group)]
         body = []
         for r in sel:
-            fmt = "{:.3f}" if r.kind == "at_least" or r.bound >= 1 else "{:.1e}"
-            bound = ("<= " if r.kind == "at_most" else ">= ") + fmt.format(r.bound)
+            if r.kind == "info":
+                fmt, bound = "{:.3f}", "-"
+            else:
+                fmt = "{:.3f}" if r.kind == "at_least" or r.bound >= 1 else "{:.1e}"
+                bound = ("<= " if r.kind == "at_most" else ">= ") + fmt.format(r.bound)
             body.append((r.method, str(r.cases), _num(r.value, fmt), _num(r.nfev, "{:d}"),
                          _ms(r.time), r.peer, _num(r.peer_value, fmt),
                          _num(r.peer_nfev, "{:d}"), _ms(r.peer_time), bound,
-                         "pass" if r.passed else "FAIL"))
+                         "info" if r.kind == "info" else "pass" if r.passed else "FAIL"))
         widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(head)]
         lines.append(f"== {area}: {group} ==")
         lines.append("  ".join(h.ljust(w) for h, w in zip(head, widths)))
         lines.append("  ".join("-" * w for w in widths))
         for b in body:
             lines.append("  ".join(c.ljust(w) for c, w in zip(b, widths)))
-        npass = sum(r.passed for r in sel)
-        lines.append(f"   {npass}/{len(sel)} rows pass")
+        checked = [r for r in sel if r.kind != "info"]
+        npass = sum(r.passed for r in checked)
+        lines.append(f"   {npass}/{len(checked)} rows pass")
         lines.append("")
     return "\n".join(lines)
 
