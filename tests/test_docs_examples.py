@@ -26,3 +26,14 @@ def test_readme_examples():
     res = doctest.testfile(str(readme), module_relative=False,
                            optionflags=doctest.NORMALIZE_WHITESPACE)
     assert res.failed == 0 and res.attempted > 5
+
+
+GUIDE = pathlib.Path(__file__).resolve().parents[1] / "docs" / "user_guide"
+
+
+@pytest.mark.parametrize("page", sorted(p.name for p in GUIDE.glob("*.rst"))
+                         if GUIDE.exists() else [])
+def test_user_guide_examples(page):
+    res = doctest.testfile(str(GUIDE / page), module_relative=False,
+                           optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert res.failed == 0
