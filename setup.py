@@ -27,6 +27,7 @@ DIRECTIVES = {
 
 MODULES = [
     "numdiff.differentiate._kernels",
+    "numdiff.differentiate._colouring",
     "numdiff.dual._scalar",
     "numdiff.dual._core",
 ]

@@ -154,7 +154,8 @@ def _row_bounds(bounds, xf, rows, own):
     return xo - dn, xo + up
 
 
-def noise_level(call, x, f0, points=8, vectorized=False, mapfn=None, bounds=None):
+def noise_level(call, x, f0, points=8, vectorized=False, mapfn=None, bounds=None,
+                scalar=True):
     """Absolute noise of ``f`` near ``x``: ECnoise (Moré and Wild 2011).
 
     ``f`` at ``x + i t p`` (``i = 0 .. points - 1``) along a fixed
@@ -162,7 +163,8 @@ def noise_level(call, x, f0, points=8, vectorized=False, mapfn=None, bounds=None
     ``k``-th differences of those values (``k = 3 .. 6``) are pure noise,
     the smooth part being ``O(t**k)``, and i.i.d. noise of standard
     deviation ``sigma`` gives them variance ``C(2k, k) sigma**2``. Returns
-    the largest of the four estimates and the number of evaluations. The
+    the largest of the four estimates (per output of ``f``; a float for a
+    scalar ``f`` when ``scalar``) and the number of evaluations. The
     points go to ``f`` as the sweeps send theirs (one batch when
     ``vectorized``, one map with ``mapfn``). With ``bounds`` the direction
     turns, coordinate by coordinate, to the side with room, and the points
@@ -180,23 +182,26 @@ def noise_level(call, x, f0, points=8, vectorized=False, mapfn=None, bounds=None
         p = np.where(room >= span * np.abs(p), p, 0.0)
     norm = np.linalg.norm(p)
     if norm == 0:
-        return np.nan, 0
+        return (np.nan if scalar else np.full(np.size(f0), np.nan)), 0
     p /= norm
     pts = [(flat + i * t * p).astype(x.dtype).reshape(x.shape) for i in range(1, points)]
+    f0 = np.asarray(f0, dtype=np.float64).reshape(-1)
     if vectorized:
-        ys = list(np.asarray(call(np.stack(pts, axis=-1)), dtype=np.float64).reshape(-1))
+        Y = np.asarray(call(np.stack(pts, axis=-1)), dtype=np.float64)
+        ys = [Y[..., i].reshape(-1) for i in range(points - 1)]
     elif mapfn is not None:
-        ys = [np.asarray(y, dtype=np.float64).reshape(-1)[0] for y in mapfn(call, pts)]
+        ys = [np.asarray(y, dtype=np.float64).reshape(-1) for y in mapfn(call, pts)]
     else:
-        ys = [np.asarray(call(pt), dtype=np.float64).reshape(-1)[0] for pt in pts]
-    v = np.array([float(f0)] + [float(y) for y in ys])
-    if not np.all(np.isfinite(v)):
-        return np.nan, points - 1
-    sig = 0.0
+        ys = [np.asarray(call(pt), dtype=np.float64).reshape(-1) for pt in pts]
+    if any(y.shape != f0.shape for y in ys):
+        return np.full(f0.shape, np.nan), points - 1
+    v = np.stack([f0] + ys)                                   # (points, m)
+    sig = np.zeros(f0.shape)
     for k in range(3, 7):
-        dk = np.diff(v, k)
-        sig = max(sig, float(np.sqrt(np.mean(dk ** 2) / comb(2 * k, k))))
-    return sig, points - 1
+        dk = np.diff(v, k, axis=0)
+        sig = np.maximum(sig, np.sqrt(np.mean(dk ** 2, axis=0) / comb(2 * k, k)))
+    sig = np.where(np.all(np.isfinite(v), axis=0), sig, np.nan)
+    return (sig[0] if sig.size == 1 and scalar else sig), points - 1
 
 
 def _entry_errors(res, G, E, n, iu, ju, off, s, noise):
