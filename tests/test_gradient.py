@@ -177,3 +177,22 @@ def test_property_quadratic_gradient(x):
     A = np.diag(np.arange(1.0, x.size + 1))
     g = nd.gradient(lambda v: 0.5 * v @ A @ v, x)
     assert np.allclose(g, A @ x, rtol=1e-7, atol=1e-8)
+
+
+@pytest.mark.parametrize("kw", [{}, {"method": "forward"}])
+def test_dense_jacobian_memory_peak_is_bounded(kw):
+    import tracemalloc
+    n = 600
+    A = np.random.default_rng(0).standard_normal((n, n)) / n
+    x = np.linspace(-1, 1, n)
+    f = lambda v: np.tanh(A @ v)  # noqa: E731
+    f(x)
+    tracemalloc.start()
+    try:
+        J = nd.jacobian(f, x, **kw)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert J.shape == (n, n)
+    # no temporaries of the Jacobian's size beyond the result itself
+    assert peak <= 3 * J.nbytes

@@ -276,7 +276,8 @@ def _sweep_outcome(D, S, Q, h, nfev, st, to_engine):
     if to_engine:
         return D, S, Q, h, nfev
     N = h.shape[0]
-    return _engine.EngineResult(D, np.full(D.shape, np.nan), h,
+    # no error estimate: a read-only nan view, not another array of D's size
+    return _engine.EngineResult(D, np.broadcast_to(np.float64(np.nan), D.shape), h,
                                 np.full(N, st.kind, dtype=object), nfev, np.zeros(N, bool))
 
 
@@ -292,7 +293,8 @@ def _default_sweep(s, x, f0, st, eps_f, scalar_out, out_shape, full_output):
         scalar_out, out_shape, st.curvature_weights, st.curvature_w0,
         float(st.optimal_step(eps_f)), st.curvature_order, st.order, st.error_constant,
         float(comb(1 + st.order, st.order)), eps_f, _engine.DOWN_FACTOR, _engine.UP_FACTOR,
-        st.curvature_weight_ratio)
+        st.curvature_weight_ratio, not full_output)
+    # without full_output S and Q come reduced to one column per variable
     return _sweep_outcome(D, S, Q, h, nfev, st, flagged or full_output)
 
 

@@ -423,16 +423,25 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
         h = Ha[0]
         D, S, Q = (np.ascontiguousarray(a[0]) for a in (D, S, Q))
     else:
-        D, S, Q, h = (np.array(a) for a in initial)
+        # the caller's arrays (not used by it afterwards): no copies of a
+        # Jacobian-sized D
+        D, S, Q, h = (np.asarray(a) for a in initial)
         nfev = 0
     if cols is None:
         cols = np.ones(D.shape[1], bool)
     c = np.flatnonzero(cols)
     if c.size == 0:
         return D, S, h, nfev
+    # S and Q may come reduced to one column per coordinate (the largest
+    # over the outputs, all these checks use); new sweeps are reduced alike
+    reduced = S.shape[1] == 1 and D.shape[1] > 1
+    cs = np.array([0]) if reduced else c
+
+    def red(A):
+        return np.max(A[:, c], axis=1, keepdims=True) if reduced else A
     flags, _ = _kernels.curvature_flags(
-        np.ascontiguousarray(D[:, c]), np.ascontiguousarray(S[:, c]),
-        np.ascontiguousarray(Q[:, c]), h, n, st.curvature_order, p, st.error_constant, float(comb(n + p, p)),
+        np.ascontiguousarray(D[:, c]), np.ascontiguousarray(S[:, cs]),
+        np.ascontiguousarray(Q[:, cs]), h, n, st.curvature_order, p, st.error_constant, float(comb(n + p, p)),
         eps_f, DOWN_FACTOR, UP_FACTOR, st.curvature_weight_ratio)
     # A stencil that reaches across zero from a non-zero x is always checked:
     # log, sqrt, 1/x and x log x are singular there, and values taken across
@@ -448,7 +457,8 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
         noise_abs * st.abs_weight_sum)
 
     def noise(Sx, hx):
-        return 4.0 * np.maximum(eps_f * np.max(Sx[:, c], axis=1), floor) / hx ** n
+        sc = Sx[:, cs] if Sx.shape[1] == S.shape[1] else Sx[:, c]
+        return 4.0 * np.maximum(eps_f * np.max(sc, axis=1), floor) / hx ** n
 
     # shrink
     active = down
@@ -483,7 +493,7 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
         moved = (old_bad & new_ok) | (~old_bad & new_ok & truncating & (falling | jumped))
         still_bad = old_bad & ~new_ok
         a_m = active[moved]
-        D[a_m], S[a_m], h[a_m] = Dn[moved], Sn[moved], hn[moved]
+        D[a_m], S[a_m], h[a_m] = Dn[moved], red(Sn[moved]), hn[moved]
         prev[a_m] = np.where(old_bad[moved] | jumped[moved], np.inf, diff[moved])
         a_b = active[still_bad]
         h[a_b] = hn[still_bad]
@@ -498,14 +508,14 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             dn_u = np.max(np.abs(D[active][:, c]), axis=1)
             a = st.curvature_order
-            da_u = np.max(np.abs(Q[active][:, c]), axis=1) / h[active] ** a
+            da_u = np.max(np.abs(Q[active][:, cs]), axis=1) / h[active] ** a
             if a > n:
                 # a curvature below its own rounding is bounded by that rounding
-                qnoise = 4.0 * eps_f * np.max(S[active][:, c], axis=1) * st.curvature_weight_ratio
+                qnoise = 4.0 * eps_f * np.max(S[active][:, cs], axis=1) * st.curvature_weight_ratio
                 da_u = np.maximum(da_u, qnoise / h[active] ** a)
             rho_u = h[active] * (da_u / dn_u if a > n else dn_u / da_u)
             tr_u = abs(st.error_constant) * rho_u ** p * comb(n + p, p)
-            rn_u = eps_f * np.max(S[active][:, c], axis=1) / (h[active] ** n * dn_u)
+            rn_u = eps_f * np.max(S[active][:, cs], axis=1) / (h[active] ** n * dn_u)
             jump = (rn_u / np.maximum(tr_u, 1e-300)) ** (1.0 / (n + p))
         # a quotient that rounded to zero gives no prediction: jump 1000x
         jump = np.where(np.isfinite(jump), np.clip(jump, R, 1e8), 1e3)
@@ -536,7 +546,7 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
             # a zero quotient that stays zero carries no information
             moved &= ~((D[active][:, c] == 0).all(axis=1) & (Dn[:, c] == 0).all(axis=1))
         a_m = active[moved]
-        D[a_m], S[a_m], h[a_m] = Dn[moved], Sn[moved], hn[moved]
+        D[a_m], S[a_m], h[a_m] = Dn[moved], red(Sn[moved]), hn[moved]
         active = a_m
     return D, S, h, nfev
 

@@ -98,7 +98,7 @@ def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
           double[:, :, ::1] D, double[:, :, ::1] S,
           const double[::1] qweights=None, double q0=0.0,
           double[:, :, ::1] Q=None, const Py_ssize_t[::1] coords2=None,
-          const double[::1] signs2=None):
+          const double[::1] signs2=None, bint reduce_sq=False):
     """Evaluate ``f`` at every stencil point of every coordinate in ``coords``.
 
     ``x`` is C-contiguous float32 or float64 in the user's shape. For level
@@ -115,13 +115,25 @@ def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
     ``s`` (``coords2[i] = -1`` for a single coordinate). Second derivatives
     along such directions give the mixed partials of a Hessian. Returns the
     number of evaluations.
+
+    With ``reduce_sq``, ``S`` and ``Q`` have one column: per coordinate and
+    level, the largest ``S`` and the largest ``|Q|`` over the outputs (all
+    the step checks use), so a Jacobian's sweep does not hold two more
+    arrays of the Jacobian's size.
     """
     cdef Py_ssize_t J = steps.shape[0], nc = coords.shape[0]
     cdef Py_ssize_t K = offsets.shape[0], m = f0.shape[0]
     cdef Py_ssize_t j, i, k, t, ci, cj = -1
     cdef int nfev = 0
     cdef bint pairs = coords2 is not None
-    cdef double val2 = 0.0, sg = 1.0
+    cdef double val2 = 0.0, sg = 1.0, smax, qmax
+    cdef double[::1] sb, qb
+    if reduce_sq:
+        sb = np.empty(m)
+        qb = np.empty(m)
+    else:
+        sb = None
+        qb = None
     cdef bint is32 = x.dtype == np.float32
     cdef bint want_s = S is not None
     cdef bint want_q = Q is not None
@@ -148,10 +160,16 @@ def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
                 D[j, i, t] = 0.0
             if want_s:
                 for t in range(m):
-                    S[j, i, t] = fabs(w0 * f0[t])
+                    if reduce_sq:
+                        sb[t] = fabs(w0 * f0[t])
+                    else:
+                        S[j, i, t] = fabs(w0 * f0[t])
             if want_q:
                 for t in range(m):
-                    Q[j, i, t] = 0.0
+                    if reduce_sq:
+                        qb[t] = 0.0
+                    else:
+                        Q[j, i, t] = 0.0
             for k in range(K):
                 if is32:
                     val = <double> (<float> (xf[ci] + offsets[k] * h))
@@ -182,13 +200,29 @@ def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
                     D[j, i, t] += w * (buf[t] - f0[t])
                 if want_s:
                     for t in range(m):
-                        S[j, i, t] += fabs(w * buf[t])
+                        if reduce_sq:
+                            sb[t] += fabs(w * buf[t])
+                        else:
+                            S[j, i, t] += fabs(w * buf[t])
                 if want_q:
                     for t in range(m):
-                        Q[j, i, t] += qweights[k] * (buf[t] - f0[t])
+                        if reduce_sq:
+                            qb[t] += qweights[k] * (buf[t] - f0[t])
+                        else:
+                            Q[j, i, t] += qweights[k] * (buf[t] - f0[t])
             hn = pow(h, nderiv)
             for t in range(m):
                 D[j, i, t] /= hn
+            if reduce_sq:
+                smax = 0.0
+                qmax = 0.0
+                for t in range(m):
+                    smax = max(smax, sb[t])
+                    qmax = max(qmax, fabs(qb[t]))
+                if want_s:
+                    S[j, i, 0] = smax
+                if want_q:
+                    Q[j, i, 0] = qmax
     return nfev
 
 
@@ -443,8 +477,9 @@ def curvature_flags(const double[:, ::1] D, const double[:, ::1] S,
 
     The same test as ``refine_step`` in ``_engine.py`` (which documents
     it), on quotients ``D``, rounding sums ``S`` and neighbouring-derivative
-    sums ``Q`` of shape ``(nc, m)`` at steps ``h``. Returns the flags and
-    whether any coordinate is flagged.
+    sums ``Q`` of shape ``(nc, m)`` (or ``(nc, 1)``: already reduced over the
+    outputs) at steps ``h``. Returns the flags and whether any coordinate
+    is flagged.
     """
     cdef Py_ssize_t nc = D.shape[0], m = D.shape[1], i, t
     cdef double dn, da, smax, rho, trunc, rnd, hn
@@ -461,8 +496,12 @@ def curvature_flags(const double[:, ::1] D, const double[:, ::1] S,
                 flags[i] = 3
                 break
             dn = max(dn, fabs(D[i, t]))
-            da = max(da, fabs(Q[i, t]))
-            smax = max(smax, S[i, t])
+        if flags[i] != 3:
+            # S and Q may hold one column per coordinate (already reduced)
+            for t in range(S.shape[1]):
+                smax = max(smax, S[i, t])
+            for t in range(Q.shape[1]):
+                da = max(da, fabs(Q[i, t]))
         if flags[i] == 3:
             any_flag = True
             continue
@@ -499,7 +538,8 @@ def default_sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
                   const double[::1] f0, int nderiv, bint scalar_out, tuple out_shape,
                   const double[::1] qweights, double q0, double h_opt, int qorder,
                   int order, double error_constant, double binom, double eps,
-                  double down_factor, double up_factor, double qratio):
+                  double down_factor, double up_factor, double qratio,
+                  bint reduce_sq=False):
     """Sweep every coordinate at the default step and run the curvature check.
 
     The common case of ``gradient``/``jacobian`` in one compiled call: the
@@ -538,11 +578,11 @@ def default_sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
                 ha = max(2.0 * sp, DBL_MIN)
         H[0, i] = ha
     D = np.empty((1, n, m))
-    S = np.empty((1, n, m))
-    Q = np.empty((1, n, m))
+    S = np.empty((1, n, 1 if reduce_sq else m))
+    Q = np.empty((1, n, 1 if reduce_sq else m))
     coords = np.arange(n, dtype=np.intp)
     nfev = sweep(func, args, kwargs, x, coords, H, offsets, weights, w0, f0, nderiv,
-                 False, scalar_out, out_shape, D, S, qweights, q0, Q)
+                 False, scalar_out, out_shape, D, S, qweights, q0, Q, None, None, reduce_sq)
     D2, S2, Q2 = D[0], S[0], Q[0]
     h = h_a[0]
     flags, flagged = curvature_flags(D2, S2, Q2, h, nderiv, qorder, order, error_constant,
