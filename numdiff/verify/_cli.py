@@ -3,10 +3,11 @@ import argparse
 import sys
 import time
 
-from . import _differentiation, _hessians
+from . import _differentiation, _hessians, _sparse
 from ._report import format_table, to_json
 
-AREAS = {"differentiation": _differentiation.run, "hessians": _hessians.run}
+AREAS = {"differentiation": _differentiation.run, "hessians": _hessians.run,
+         "sparse": _sparse.run}
 
 
 def run_all(quick=False, areas=None, progress=None):
