@@ -304,6 +304,17 @@ def fd_hessian(s, vectorized=False, workers=None, diag_only=False, pairs=None):
         e_diag, e_pair = E[:n], np.full(iu.size, np.nan)
     if diag_only:
         return G, e_diag, res, res_dtype
+    if pairs is not None:
+        # only the structure's entries: csr arrays, no n x n array
+        import scipy.sparse as sp
+        d = np.arange(n)
+        r = np.concatenate([d, iu, ju])
+        c = np.concatenate([d, ju, iu])
+        H = sp.csr_array((np.concatenate([G[:n], off, off]), (r, c)), shape=(n, n))
+        Eh = sp.csr_array((np.concatenate([e_diag, e_pair, e_pair]), (r, c)), shape=(n, n))
+        H.sort_indices()
+        Eh.sort_indices()
+        return H, Eh, res, res_dtype
     H = np.zeros((n, n))
     Eh = np.zeros((n, n)) if s.full_output else np.full((n, n), np.nan)
     d = np.arange(n)

@@ -12,7 +12,7 @@ from .. import _validate as V
 from .._info import DiffInfo
 from ..dual import _diff as _dual
 from . import _engine
-from ._api import _Setup, jacobian, jvp
+from ._api import _check_dual_options, _Setup, jacobian, jvp
 from ._hessian import fd_hessian
 
 __all__ = ["hessian", "hessian_diag", "hvp"]
@@ -67,6 +67,85 @@ def _symmetrise(H, x_shape, err=None):
     return Hs, Es
 
 
+def _sparse_hessian_call(f, x, key, order, step, adaptive, bounds, args, kwargs,
+                         full_output, vectorized, workers, grad, sparsity, chunk_size):
+    """``hessian(..., sparsity=)``: a ``csr_array`` with the structure's entries."""
+    from . import _sparse_hessian as SH
+    from ._sparse import group_directions
+    full_output = V.check_bool(full_output, "full_output")
+    if key == "complex" and grad is None:
+        raise ValueError(_NO_FD.format(method="complex"))
+    if key == "dual":
+        _check_dual_options(x, step, bounds, workers, vectorized)
+        xa = V.as_point(x, "x")
+    else:
+        s = _Setup(grad if grad is not None else f, x, key, order, step, adaptive, bounds,
+                   args, kwargs, full_output)
+        xa = s.x
+    n = xa.size
+    S, colours = SH.hessian_structure(sparsity, n)
+    eps = np.finfo(np.float64).eps
+    if key == "dual" or grad is not None:
+        if colours is None:
+            colours = SH._star(S)
+        k = int(colours.max()) + 1 if n else 0
+        d = np.zeros((k, n))
+        d[colours, np.arange(n)] = 1.0
+        if key == "dual":
+            calls = [0]
+
+            def counted(*a, **kw):
+                calls[0] += 1
+                return f(*a, **kw)
+            P = np.stack([np.asarray(_dual.hvp(counted, xa, d[c].reshape(xa.shape), args,
+                                               kwargs, False, chunk_size, order)).reshape(-1)
+                          for c in range(k)])
+            E, nfev = 16 * eps * np.abs(P), calls[0]
+            msg, res_dtype = "derivative computed", np.float64
+            step_out, stencil = 0.0, "dual"
+        elif key == "complex":
+            V.check_callable(grad, "grad")
+            outs = [jvp(grad, xa, d[c].reshape(xa.shape), method="complex", args=args,
+                        kwargs=kwargs, full_output=True, vectorized=vectorized,
+                        workers=workers) for c in range(k)]
+            P = np.stack([np.asarray(o[0]).reshape(-1) for o in outs])
+            E = np.stack([np.asarray(o[1].error).reshape(-1) for o in outs])
+            nfev = sum(o[1].nfev for o in outs)
+            msg, res_dtype, step_out, stencil = "derivative computed", P.dtype, 0.0, "complex"
+        else:
+            def check_rows(m):
+                if m != n:
+                    raise ValueError(f"grad must return {n} values (x's shape); it "
+                                     f"returned {m}")
+            P, E, res, res_dtype, _ = group_directions(s, colours, vectorized, workers,
+                                                       check_rows)
+            _engine.warn_failed(res, "colour")
+            nfev = res.nfev
+            msg = ("derivative computed" if not res.failed.any() else
+                   "some colours could not be computed: grad was not finite at their "
+                   "stencil points")
+            step_out = res.step[colours].reshape(xa.shape)
+            stencil = res.kind[colours].astype(str).reshape(xa.shape)
+        H, Eh = SH.recover(S, colours, P, E)
+    else:
+        H, Eh, res, res_dtype = fd_hessian(s, vectorized, workers, pairs=SH.pairs_of(S))
+        _engine.warn_failed(res, "Hessian direction")
+        nfev = res.nfev
+        msg = ("derivative computed" if not res.failed.any() else
+               f"{int(res.failed.sum())} direction(s) could not be computed: f was not "
+               "finite at their stencil points")
+        step_out = res.step[:n].reshape(xa.shape)
+        stencil = res.kind[:n].astype(str).reshape(xa.shape)
+    if np.dtype(res_dtype) != np.float64:
+        H = H.astype(res_dtype)
+    if not full_output:
+        return H
+    ok = bool(np.all(np.isfinite(Eh.data))) and msg == "derivative computed"
+    return H, DiffInfo(error=Eh, nfev=nfev, step=step_out, method=key, order=order,
+                       success=ok, message=msg if ok or msg != "derivative computed" else
+                       "some error estimates are not finite", stencil=stencil)
+
+
 def hessian(f, x, *, method="central", order=2, step=None, adaptive=False, bounds=None,
             args=(), kwargs=None, full_output=False, vectorized=False, workers=None,
             grad=None, sparsity=None, chunk_size=None):
@@ -94,8 +173,15 @@ def hessian(f, x, *, method="central", order=2, step=None, adaptive=False, bound
         with per-entry error estimates.
     args, kwargs, full_output
         As in :func:`gradient`.
-    sparsity : None
-        Reserved (sparse Hessians); only ``None`` is accepted.
+    sparsity : array_like, scipy.sparse array or (structure, colours), optional
+        The nonzero structure of the ``(n, n)`` Hessian (made symmetric, with
+        its diagonal), or a pair of it and precomputed colours from
+        :func:`~numdiff.differentiate.star_groups`. The result is then a
+        ``scipy.sparse.csr_array`` with exactly those entries. With
+        ``grad=`` or ``method="dual"`` a star colouring makes the cost the
+        number of colours (``2 b + 1`` for a band of half-width ``b``,
+        whatever ``n``); finite differences of ``f`` alone difference the
+        structure's pairs only.
     chunk_size : int, optional
         Directions seeded per pass for ``method="dual"``.
 
@@ -155,10 +241,11 @@ def hessian(f, x, *, method="central", order=2, step=None, adaptive=False, bound
     >>> bool(np.all(np.abs(H - [[0.0, 2.0], [2.0, 1.0]]) <= info.error))
     True
     """
-    if sparsity is not None:
-        raise ValueError("sparsity must be None in this version of numdiff (sparse "
-                         "Hessians are not implemented yet)")
     key = V.check_method(method, V.FD_METHODS + ("complex", "dual"))
+    if sparsity is not None:
+        return _sparse_hessian_call(f, x, key, order, step, adaptive, bounds, args, kwargs,
+                                    full_output, vectorized, workers, grad, sparsity,
+                                    chunk_size)
     if grad is None:
         if key == "dual":
             return _dual.hessian(f, x, args, kwargs,

@@ -110,19 +110,17 @@ def _check_groups(S, groups):
                          "numdiff.differentiate.column_groups(structure)")
 
 
-def sparse_jacobian(s, sparsity, vectorized, workers):
-    """``jacobian(..., sparsity=)``: returns ``(J, info pieces)`` as csr_arrays.
+def group_directions(s, groups, vectorized, workers, check_rows=None):
+    """Directional derivatives of ``s.f`` along every group's sum of unit vectors.
 
-    ``s`` is the validated ``_Setup``. Returns ``(J, E, res, res_dtype)`` with
-    ``J`` and ``E`` ``csr_array`` of shape ``(m, n)`` (``E`` all-nan without
-    ``full_output``) and the engine's result per group.
+    Returns ``(D, E, res, res_dtype, m)``: ``D``/``E`` of shape ``(k, m)`` (the
+    derivative along group ``g`` and its error bound, the measured noise of
+    each output included with ``full_output``), the engine's result and the
+    number of outputs. ``check_rows(m)`` validates the output size.
     """
     x = s.x
     n = x.size
     vectorized = V.check_bool(vectorized, "vectorized")
-    S, groups = parse_sparsity(sparsity)
-    if S.shape[1] != n:
-        raise ValueError(f"sparsity has {S.shape[1]} columns but x has {n} elements")
     with mapper(workers) as mapfn:
         if vectorized:
             Y0 = np.asarray(s.call(x[..., None]))
@@ -134,10 +132,8 @@ def sparse_jacobian(s, sparsity, vectorized, workers):
             y0 = s.call(x.copy())
         f0, out_shape, res_dtype = _values_at_x(y0, False)
         m = f0.size
-        if S.shape[0] != m:
-            raise ValueError(f"sparsity has {S.shape[0]} rows but f returns {m} values")
-        if groups is None:
-            groups = _colour(S)
+        if check_rows is not None:
+            check_rows(m)
         k = int(groups.max()) + 1 if n else 0
         member = np.zeros((k, n))
         member[groups, np.arange(n)] = 1.0
@@ -174,20 +170,39 @@ def sparse_jacobian(s, sparsity, vectorized, workers):
         sigma, extra = np.full(m, np.nan), 0
         if s.full_output:
             # the measured noise of every output (terms that cancel make it
-            # exceed eps |f_i|); added to the rounding bounds below
+            # exceed eps |f_i|), added to the rounding bounds
             call = FunctionCall(s.f, s.args, s.kwargs) if mapfn is not None else s.call
             sigma, extra = noise_level(call, x, f0, vectorized=vectorized, mapfn=mapfn,
                                        bounds=s.bounds, scalar=False)
     res.nfev += 1 + extra
-    rows = np.repeat(np.arange(m), np.diff(S.indptr))
-    g = groups[S.indices]
-    data = res.value[g, rows]
-    J = sp.csr_array((data, S.indices.copy(), S.indptr.copy()), shape=(m, n))
-    err = res.error[g, rows]
+    E = res.error
     if s.full_output:
         wsum = np.array([get_stencil(k_, 1, s.order).abs_weight_sum for k_ in res.kind])
-        add = 4.0 * sigma[rows] * wsum[g] / res.step[g]
-        err = err + np.where(np.isfinite(add), add, 0.0)
-    E = sp.csr_array((err, S.indices.copy(), S.indptr.copy()), shape=(m, n))
-    return J, E, res, res_dtype, groups
+        add = 4.0 * sigma[None, :] * (wsum / res.step)[:, None]
+        E = E + np.where(np.isfinite(add), add, 0.0)
+    return res.value, E, res, res_dtype, m
 
+
+def sparse_jacobian(s, sparsity, vectorized, workers):
+    """``jacobian(..., sparsity=)``: ``(J, E, res, res_dtype, groups)``.
+
+    ``s`` is the validated ``_Setup``; ``J`` and ``E`` are ``csr_array`` of
+    shape ``(m, n)`` (``E`` all-nan without ``full_output``), ``res`` the
+    engine's result per group.
+    """
+    n = s.x.size
+    S, groups = parse_sparsity(sparsity)
+    if S.shape[1] != n:
+        raise ValueError(f"sparsity has {S.shape[1]} columns but x has {n} elements")
+
+    def check_rows(m):
+        if S.shape[0] != m:
+            raise ValueError(f"sparsity has {S.shape[0]} rows but f returns {m} values")
+    if groups is None:
+        groups = _colour(S)
+    D, E, res, res_dtype, m = group_directions(s, groups, vectorized, workers, check_rows)
+    rows = np.repeat(np.arange(m), np.diff(S.indptr))
+    g = groups[S.indices]
+    J = sp.csr_array((D[g, rows], S.indices.copy(), S.indptr.copy()), shape=(m, n))
+    E = sp.csr_array((E[g, rows], S.indices.copy(), S.indptr.copy()), shape=(m, n))
+    return J, E, res, res_dtype, groups
