@@ -17,9 +17,9 @@ from ._hessian import fd_hessian
 
 __all__ = ["hessian", "hessian_diag", "hvp"]
 
-_NO_FD = ("finite-difference Hessians of f alone are not available in this version of "
-          "numdiff: use method='dual' (exact, runs f on dual numbers), or pass "
-          "grad=<your gradient function> to differentiate it with method={method!r}")
+_NO_FD = ("{what} with method={method!r} needs grad=<your gradient function> (it "
+          "differentiates the gradient); without a gradient use method='dual' (exact, runs "
+          "f on dual numbers){alt}")
 
 
 def _fd_second(f, x, method, order, step, adaptive, bounds, args, kwargs, full_output,
@@ -74,7 +74,8 @@ def _sparse_hessian_call(f, x, key, order, step, adaptive, bounds, args, kwargs,
     from ._sparse import group_directions
     full_output = V.check_bool(full_output, "full_output")
     if key == "complex" and grad is None:
-        raise ValueError(_NO_FD.format(method="complex"))
+        raise ValueError(_NO_FD.format(what="a Hessian", method="complex",
+                                       alt=" or method='central' (second differences)"))
     if key == "dual":
         _check_dual_options(x, step, bounds, workers, vectorized)
         xa = V.as_point(x, "x")
@@ -253,7 +254,8 @@ def hessian(f, x, *, method="central", order=2, step=None, adaptive=False, bound
         if key in V.FD_METHODS:
             return _fd_second(f, x, key, order, step, adaptive, bounds, args, kwargs,
                               full_output, vectorized, workers, False)
-        raise ValueError(_NO_FD.format(method=method))
+        raise ValueError(_NO_FD.format(what="a Hessian", method=method,
+                                       alt=" or method='central' (second differences)"))
     V.check_callable(grad, "grad")
     out = jacobian(grad, x, method=method, order=order, step=step, adaptive=adaptive,
                    bounds=bounds, args=args, kwargs=kwargs, full_output=full_output,
@@ -296,7 +298,8 @@ def hessian_diag(f, x, *, method="central", order=2, step=None, adaptive=False,
         if key in V.FD_METHODS:
             return _fd_second(f, x, key, order, step, adaptive, bounds, args, kwargs,
                               full_output, vectorized, workers, True)
-        raise ValueError(_NO_FD.format(method=method))
+        raise ValueError(_NO_FD.format(what="hessian_diag", method=method,
+                                       alt=" or method='central' (second differences)"))
     out = hessian(f, x, method=method, order=order, step=step, adaptive=adaptive,
                   bounds=bounds, args=args, kwargs=kwargs, full_output=full_output,
                   vectorized=vectorized, workers=workers, grad=grad)
@@ -332,7 +335,9 @@ def hvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
     key = V.check_method(method, V.FD_METHODS + ("complex", "dual"))
     if grad is None:
         if key != "dual":
-            raise ValueError(_NO_FD.format(method=method))
+            raise ValueError(_NO_FD.format(
+                what="hvp", method=method,
+                alt=", or hessian(f, x, sparsity=...) @ v when H is sparse"))
         return _dual.hvp(f, x, v, args, kwargs, V.check_bool(full_output, "full_output"),
                          chunk_size, order)
     V.check_callable(grad, "grad")
