@@ -229,3 +229,20 @@ def test_noise_level_measures_injected_noise():
         assert nfev == 7 and sigma / 4 <= est <= 4 * sigma
     est, _ = noise_level(smooth, x, smooth(x))
     assert est < 1e-13
+
+
+@pytest.mark.parametrize("f, x", CASES)
+def test_complex_step_on_finite_differences(f, x):
+    H, info = nd.hessian(f, x, method="complex", full_output=True)
+    T = exact(f, x)
+    assert np.array_equal(H, H.T) and info.method == "complex"
+    assert rel(H, T) < 1e-7
+    assert np.all(np.abs(H - T) <= info.error + 1e-14 * np.max(np.abs(T)))
+    assert info.nfev >= (x.size + 3) * (2 * x.size + 1)
+
+
+def test_complex_hessian_refuses_unsafe_f_and_vectorized():
+    with pytest.raises(ValueError, match="central"):
+        nd.hessian(lambda v: np.sum(np.abs(v) ** 3), [1.0, -2.0], method="complex")
+    with pytest.raises(ValueError, match="vectorized"):
+        nd.hessian(smooth, [1.0, 2.0], method="complex", vectorized=True)

@@ -22,6 +22,17 @@ _NO_FD = ("{what} with method={method!r} needs grad=<your gradient function> (it
           "f on dual numbers){alt}")
 
 
+class _ComplexGradient:
+    """``x -> gradient(f, x, method="complex")`` (picklable when ``f`` is)."""
+
+    def __init__(self, f, args, kwargs):
+        self.f, self.args, self.kwargs = f, args, kwargs
+
+    def __call__(self, x):
+        from ._api import gradient
+        return gradient(self.f, x, method="complex", args=self.args, kwargs=self.kwargs)
+
+
 def _fd_second(f, x, method, order, step, adaptive, bounds, args, kwargs, full_output,
                vectorized, workers, diag_only):
     """``hessian``/``hessian_diag`` by second differences of ``f``."""
@@ -162,7 +173,9 @@ def hessian(f, x, *, method="central", order=2, step=None, adaptive=False, bound
         ``"central"``, ``"forward"``, ``"backward"``: second differences of
         ``f`` along each coordinate and each pair of coordinates (see
         Notes). ``"dual"`` differentiates ``f`` exactly with nested dual
-        numbers. ``"complex"`` needs ``grad=``.
+        numbers. ``"complex"``: central differences of the complex-step
+        gradient (the complex step on finite differences, symmetrised), or
+        the complex-step Jacobian of ``grad`` when given.
     grad : callable, optional
         ``grad(x, *args, **kwargs)`` returning the gradient (shape
         ``x.shape``). The Hessian is then the Jacobian of ``grad`` by
@@ -254,8 +267,14 @@ def hessian(f, x, *, method="central", order=2, step=None, adaptive=False, bound
         if key in V.FD_METHODS:
             return _fd_second(f, x, key, order, step, adaptive, bounds, args, kwargs,
                               full_output, vectorized, workers, False)
-        raise ValueError(_NO_FD.format(what="a Hessian", method=method,
-                                       alt=" or method='central' (second differences)"))
+        # the complex step on finite differences: central differences of the
+        # complex-step gradient (exact to rounding), symmetrised
+        V.check_callable(f, "f")
+        if V.check_bool(vectorized, "vectorized"):
+            raise ValueError("method='complex' Hessians without grad= call f on complex "
+                             "points one at a time; vectorized=True is not supported here")
+        args, kwargs = V.check_args(args, kwargs)
+        grad, method, args, kwargs = _ComplexGradient(f, args, kwargs), "central", (), None
     V.check_callable(grad, "grad")
     out = jacobian(grad, x, method=method, order=order, step=step, adaptive=adaptive,
                    bounds=bounds, args=args, kwargs=kwargs, full_output=full_output,
@@ -268,7 +287,15 @@ def hessian(f, x, *, method="central", order=2, step=None, adaptive=False, bound
     H, E = _symmetrise(J, tuple(xs), None if info is None else info.error)
     if info is None:
         return H
-    return H, DiffInfo(error=E, nfev=info.nfev, step=info.step, method=info.method,
+    nfev = info.nfev
+    if isinstance(grad, _ComplexGradient):
+        # each gradient: f(x), one complex point per variable and the two
+        # real points of the analyticity check
+        nfev *= int(np.prod(xs)) + 3 if xs else 4
+        return H, DiffInfo(error=E, nfev=nfev, step=info.step, method="complex",
+                           order=info.order, success=info.success, message=info.message,
+                           stencil=info.stencil)
+    return H, DiffInfo(error=E, nfev=nfev, step=info.step, method=info.method,
                        order=info.order, success=info.success, message=info.message,
                        stencil=info.stencil)
 
