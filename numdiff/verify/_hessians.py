@@ -61,6 +61,7 @@ def run(quick=False):
         ("central", {}, "numdifftools.Hessian", 1e-5),
         ("central, order 4", {"order": 4}, None, 1e-7),
         ("forward", {"method": "forward"}, None, 1e-4),
+        ("complex step on central differences", {"method": "complex"}, None, 1e-8),
         ("adaptive (Richardson)", {"adaptive": True}, "scipy.differentiate.hessian", 1e-8),
     ]
     with warnings.catch_warnings():
