@@ -246,3 +246,49 @@ def test_complex_hessian_refuses_unsafe_f_and_vectorized():
         nd.hessian(lambda v: np.sum(np.abs(v) ** 3), [1.0, -2.0], method="complex")
     with pytest.raises(ValueError, match="vectorized"):
         nd.hessian(smooth, [1.0, 2.0], method="complex", vectorized=True)
+
+
+@pytest.mark.parametrize("f, x", CASES)
+def test_hvp_by_second_differences(f, x):
+    v = np.linspace(1.0, -0.5, x.size).reshape(x.shape)
+    Hv, info = nd.hvp(f, x, v, full_output=True)
+    T = exact(f, x) @ v
+    assert Hv.shape == x.shape
+    assert np.max(np.abs(Hv - T)) <= 1e-4 * max(np.max(np.abs(T)), 1.0)
+    assert np.all(np.abs(Hv - T) <= info.error + 1e-14 * np.max(np.abs(T)))
+
+
+def test_hvp_costs_4n_plus_3_and_checks_v():
+    x = np.linspace(-1, 1, 7)
+    v = np.ones(7)
+    calls = []
+    nd.hvp(lambda u: calls.append(1) or smooth(u), x, v, step=1e-4)
+    assert len(calls) == 2 * (2 * x.size + 1) + 1 + 7
+    with pytest.raises(ValueError, match="shape"):
+        nd.hvp(smooth, x, np.ones(3))
+    with pytest.raises(ValueError, match="zero"):
+        nd.hvp(smooth, x, np.zeros(7))
+    with pytest.raises(ValueError, match="finite"):
+        nd.hvp(smooth, x, np.full(7, np.nan))
+
+
+def test_hvp_bounds_and_batch_paths():
+    x = np.linspace(0.0, 1.0, 5)
+    v = np.linspace(-1.0, 1.0, 5)
+    lb, ub = np.zeros(5), np.ones(5)
+    seen = []
+
+    def f(u):
+        seen.append(u.copy())
+        return smooth(u)
+    Hv = nd.hvp(f, x, v, bounds=(lb, ub))
+    pts = np.array(seen)
+    assert np.all(pts >= lb) and np.all(pts <= ub)
+    np.testing.assert_allclose(Hv, exact(smooth, x) @ v, rtol=1e-4, atol=1e-5)
+
+    def fb(X):
+        return np.array([smooth(X[..., k]) for k in range(X.shape[-1])])
+    ref = nd.hvp(smooth, x, v)
+    np.testing.assert_allclose(nd.hvp(fb, x, v, vectorized=True), ref, rtol=1e-12)
+    np.testing.assert_allclose(nd.hvp(smooth, x, v, workers=lambda fn, p: map(fn, p)), ref,
+                               rtol=1e-12)

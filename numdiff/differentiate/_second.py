@@ -158,6 +158,35 @@ def _sparse_hessian_call(f, x, key, order, step, adaptive, bounds, args, kwargs,
                        "some error estimates are not finite", stencil=stencil)
 
 
+def _fd_hvp_call(f, x, v, key, order, step, adaptive, bounds, args, kwargs, full_output,
+                 vectorized, workers):
+    """``hvp`` by second differences of ``f`` along ``e_i``, ``v`` and ``e_i + v``."""
+    from ._hessian import fd_hvp
+    s = _Setup(f, x, key, order, step, adaptive, bounds, args, kwargs, full_output)
+    try:
+        vv = np.asarray(v, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError("v must be an array of real numbers with x's shape") from None
+    if vv.shape != s.x.shape:
+        raise ValueError(f"v must have x's shape {s.x.shape}; got shape {vv.shape}")
+    if not np.all(np.isfinite(vv)):
+        raise ValueError("v must be finite")
+    Hv, E, res, res_dtype = fd_hvp(s, vv, vectorized, workers)
+    _engine.warn_failed(res, "direction")
+    out = Hv.reshape(s.x.shape).astype(res_dtype, copy=False)
+    out = out[()] if out.ndim == 0 else out
+    if not s.full_output:
+        return out
+    err = E.reshape(s.x.shape)
+    ok = bool(np.all(np.isfinite(err))) and not res.failed.any()
+    return out, DiffInfo(error=err[()] if err.ndim == 0 else err, nfev=res.nfev,
+                         step=res.step[:s.x.size].reshape(s.x.shape), method=key,
+                         order=s.order, success=ok,
+                         message="derivative computed" if ok else
+                         "some directions could not be computed or estimated",
+                         stencil=res.kind[:s.x.size].astype(str).reshape(s.x.shape))
+
+
 def hessian(f, x, *, method="central", order=2, step=None, adaptive=False, bounds=None,
             args=(), kwargs=None, full_output=False, vectorized=False, workers=None,
             grad=None, sparsity=None, chunk_size=None):
@@ -349,7 +378,10 @@ def hvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
 
     ``method="dual"``: the directional derivative of the dual gradient along
     ``v`` (forward over forward, exact). With ``grad=``: :func:`jvp` of
-    ``grad`` by ``method``. Other parameters as in :func:`hessian`.
+    ``grad`` by ``method``. Finite differences of ``f`` alone: second
+    derivatives along ``e_i``, ``v`` and ``e_i + v`` (``4 n + 3``
+    evaluations at order 2), ``(H v)_i = (g(e_i + v) - g(e_i) - g(v)) / 2``.
+    Other parameters as in :func:`hessian`.
 
     Examples
     --------
@@ -361,10 +393,13 @@ def hvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
     """
     key = V.check_method(method, V.FD_METHODS + ("complex", "dual"))
     if grad is None:
+        if key in V.FD_METHODS:
+            return _fd_hvp_call(f, x, v, key, order, step, adaptive, bounds, args, kwargs,
+                                full_output, vectorized, workers)
         if key != "dual":
             raise ValueError(_NO_FD.format(
                 what="hvp", method=method,
-                alt=", or hessian(f, x, sparsity=...) @ v when H is sparse"))
+                alt=", or method='central' (second differences of f)"))
         return _dual.hvp(f, x, v, args, kwargs, V.check_bool(full_output, "full_output"),
                          chunk_size, order)
     V.check_callable(grad, "grad")
