@@ -168,6 +168,7 @@ def colour_columns(cptr, crow, rptr, rcol, orderings=("natural", "largest-first"
     cdef Py_ssize_t[::1] grp
     cdef const Py_ssize_t[::1] order
     adj = None
+    lower = int(np.max(np.diff(np.asarray(rptr)))) if len(rptr) > 1 else 0
     for name in orderings:
         if name == "natural":
             order_a = np.arange(n, dtype=np.intp)
@@ -187,6 +188,8 @@ def colour_columns(cptr, crow, rptr, rcol, orderings=("natural", "largest-first"
             k = _greedy(order, cp, cr, rp, rc, grp, stamp)
         if k < best_k:
             best, best_name, best_k = grp_a, name, k
+        if best_k <= lower:
+            break          # no colouring has fewer groups than the densest row
     return best, best_name
 
 
