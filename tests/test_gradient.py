@@ -196,3 +196,27 @@ def test_dense_jacobian_memory_peak_is_bounded(kw):
     assert J.shape == (n, n)
     # no temporaries of the Jacobian's size beyond the result itself
     assert peak <= 3 * J.nbytes
+
+
+@pytest.mark.parametrize("kw", [{"full_output": True}, {"full_output": True,
+                                                        "method": "forward"}])
+def test_dense_jacobian_memory_with_error_estimates(kw):
+    # error estimates need more arrays per variable: the engine works on
+    # blocks of variables, so its temporaries stay small beside J and E
+    import tracemalloc
+    n = 2000
+    c = np.linspace(1.0, 2.0, n)
+    f = lambda v: np.sin(v) * c + np.cumsum(v) / n  # noqa: E731 (dense, cheap)
+    x = np.linspace(-1, 1, n)
+    f(x)
+    tracemalloc.start()
+    try:
+        J, info = nd.jacobian(f, x, **kw)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert J.shape == (n, n) and info.error.shape == (n, n)
+    # J and its error estimate, plus less than one more of their size
+    assert peak <= 3 * J.nbytes
+    T = np.diag(np.cos(x) * c) + np.tril(np.ones((n, n))) / n
+    assert np.all(np.abs(J - T) <= info.error)

@@ -341,7 +341,9 @@ def _run_coordinates(s, scalar_out, vectorized, workers):
         initial = None
         st = get_stencil(s.method, 1, s.order)
         if (step is None and not s.adaptive and s.bounds is None
-                and st.curvature_weights is not None and np.isfinite(f0).all()):
+                and st.curvature_weights is not None and np.isfinite(f0).all()
+                and not (s.full_output and xc.size > 1
+                         and xc.size * f0.size > BLOCK_ELEMENTS)):
             # Common case: one compiled sweep at the default step; the
             # engine is only entered when the curvature check flags a
             # coordinate (and then reuses this sweep).
@@ -355,14 +357,107 @@ def _run_coordinates(s, scalar_out, vectorized, workers):
             else:
                 res.nfev += 1
                 return res, out_shape, res_dtype
-        res = _engine.run(sweeper, xc, step, kind=s.method, n=1, order=s.order,
-                          adaptive=s.adaptive, want_error=s.full_output,
-                          bounds=_bounds_flat(s), eps_f=eps_f, dtype=x.dtype,
-                          f0_finite=np.isfinite(f0), initial=initial)
+        sigma, extra = (_measured_noise(s, x, f0, vectorized, mapfn) if s.full_output
+                        else (None, 0))
+        if initial is None and xc.size > 1 and xc.size * f0.size > BLOCK_ELEMENTS:
+            res = _run_blocks(sweeper, xc, step, s, eps_f, x.dtype, f0, sigma)
+        else:
+            res = _engine.run(sweeper, xc, step, kind=s.method, n=1, order=s.order,
+                              adaptive=s.adaptive, want_error=s.full_output,
+                              bounds=_bounds_flat(s), eps_f=eps_f, dtype=x.dtype,
+                              f0_finite=np.isfinite(f0), initial=initial)
+            _raise_to_noise(res, s, sigma)
         if initial is not None:
             res.nfev += init_nfev
+        res.nfev += extra
     res.nfev += 1
     return res, out_shape, res_dtype
+
+
+#: The measured noise enters first-derivative bounds as NOISE_FACTOR sigma W / h
+#: (one sigma per value, like the engine's own eps |f| per value).
+NOISE_FACTOR = 1.0
+
+
+def _measured_noise(s, x, f0, vectorized, mapfn):
+    """``(sigma, evaluations)``: the measured noise of every output of ``f``.
+
+    The engine's rounding bound assumes each value of ``f`` is off by
+    ``eps |f|``; long sums and terms that cancel (``np.cumsum``, residuals
+    near zero) carry far more. ECnoise (``_hessian.noise_level``, seven
+    evaluations) measures it per output.
+    """
+    from ._hessian import noise_level
+    if not np.all(np.isfinite(f0)):
+        return None, 0
+    call = FunctionCall(s.f, s.args, s.kwargs) if mapfn is not None else s.call
+    sigma, extra = noise_level(call, x, f0, vectorized=vectorized, mapfn=mapfn,
+                               bounds=s.bounds, scalar=False)
+    if not np.all(np.isfinite(sigma)) or not np.any(sigma > 0):
+        return None, extra
+    return sigma, extra
+
+
+def _raise_to_noise(res, s, sigma):
+    """Raise the rounding part of the bounds ``res.error`` to ``sigma W / h``.
+
+    ``W`` is the sum of the stencil's absolute weights; the bound is never
+    lowered. Works a block of variables at a time (no temporary of the
+    Jacobian's size).
+    """
+    if sigma is None or res.error is None:
+        return
+    w = np.array([get_stencil(k, 1, s.order).abs_weight_sum for k in res.kind])
+    a = NOISE_FACTOR * w / res.step
+    eps = np.finfo(np.float64).eps
+    n = res.error.shape[0]
+    for b0 in range(0, n, 256):
+        sl = slice(b0, min(n, b0 + 256))
+        E = res.error[sl]
+        noise = a[sl, None] * sigma[None, :]
+        if res.trunc is None:
+            rho = np.zeros_like(E)
+        else:
+            rho = np.maximum(E - np.nan_to_num(res.trunc[sl], nan=0.0)
+                             - eps * np.abs(res.value[sl]), 0.0)
+        E += np.maximum(noise - rho, 0.0)
+
+
+#: Work on at most about this many (variable, output) elements at a time:
+#: the engine's temporaries (levels, rounding sums, Richardson tables) then
+#: stay far below the size of a large Jacobian.
+BLOCK_ELEMENTS = 1 << 16
+
+
+def _run_blocks(sweeper, xc, step, s, eps_f, dtype, f0, sigma=None):
+    """``_engine.run`` over blocks of variables, into preallocated results."""
+    N, m = xc.size, f0.size
+    block = max(1, BLOCK_ELEMENTS // m)
+    bounds = _bounds_flat(s)
+    value = np.empty((N, m))
+    error = np.empty((N, m))
+    step_used = np.empty(N)
+    kind = np.empty(N, dtype=object)
+    failed = np.zeros(N, bool)
+    nfev, bad = 0, 0
+    for b0 in range(0, N, block):
+        idx_b = np.arange(b0, min(N, b0 + block))
+
+        def sub(idx, st, H, want_s, want_q=False, idx_b=idx_b):
+            return sweeper(idx_b[idx], st, H, want_s, want_q)
+        r = _engine.run(sub, xc[idx_b], None if step is None else step[idx_b],
+                        kind=s.method, n=1, order=s.order, adaptive=s.adaptive,
+                        want_error=s.full_output,
+                        bounds=None if bounds is None else (bounds[0][idx_b],
+                                                            bounds[1][idx_b]),
+                        eps_f=eps_f, dtype=dtype, f0_finite=np.isfinite(f0))
+        _raise_to_noise(r, s, sigma)
+        value[idx_b], error[idx_b] = r.value, r.error
+        step_used[idx_b], kind[idx_b], failed[idx_b] = r.step, r.kind, r.failed
+        nfev += r.nfev
+        bad = r.bad_outputs
+        del r
+    return _engine.EngineResult(value, error, step_used, kind, nfev, failed, bad)
 
 
 # ------------------------------------------------------------- public API

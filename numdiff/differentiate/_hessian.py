@@ -186,13 +186,16 @@ def noise_level(call, x, f0, points=8, vectorized=False, mapfn=None, bounds=None
     p /= norm
     pts = [(flat + i * t * p).astype(x.dtype).reshape(x.shape) for i in range(1, points)]
     f0 = np.asarray(f0, dtype=np.float64).reshape(-1)
-    if vectorized:
-        Y = np.asarray(call(np.stack(pts, axis=-1)), dtype=np.float64)
-        ys = [Y[..., i].reshape(-1) for i in range(points - 1)]
-    elif mapfn is not None:
-        ys = [np.asarray(y, dtype=np.float64).reshape(-1) for y in mapfn(call, pts)]
-    else:
-        ys = [np.asarray(call(pt), dtype=np.float64).reshape(-1) for pt in pts]
+    try:
+        if vectorized:
+            Y = np.asarray(call(np.stack(pts, axis=-1)), dtype=np.float64)
+            ys = [Y[..., i].reshape(-1) for i in range(points - 1)]
+        elif mapfn is not None:
+            ys = [np.asarray(y, dtype=np.float64).reshape(-1) for y in mapfn(call, pts)]
+        else:
+            ys = [np.asarray(call(pt), dtype=np.float64).reshape(-1) for pt in pts]
+    except Exception:  # noqa: BLE001 - no measure: the bounds keep their model
+        return (np.nan if scalar else np.full(f0.size, np.nan)), points - 1
     if any(y.shape != f0.shape for y in ys):
         return np.full(f0.shape, np.nan), points - 1
     v = np.stack([f0] + ys)                                   # (points, m)
