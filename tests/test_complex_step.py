@@ -99,3 +99,17 @@ def test_bounds_are_trivially_respected():
         return np.sqrt(z)
     nd.derivative(f, 1.0, method="complex", bounds=(1.0, 2.0))
     assert all(1.0 <= r <= 2.0 for r in seen)
+
+
+@pytest.mark.parametrize("f, df, x", CASES)
+def test_float_fast_path_matches_the_array_path(f, df, x):
+    a, ia = nd.derivative(f, float(x), method="complex", full_output=True)
+    b, ib = nd.derivative(f, np.float64(x), method="complex", full_output=True)
+    assert a == b and ia.error == ib.error and ia.nfev == ib.nfev
+
+
+def test_float_fast_path_still_refuses_unsafe_functions():
+    with pytest.raises(ValueError, match="central"):
+        nd.derivative(lambda t: abs(t) ** 3, 1.5, method="complex")
+    with pytest.raises(ValueError, match="central"):
+        nd.derivative(lambda t: float(t) ** 2, 1.5, method="complex")

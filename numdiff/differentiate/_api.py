@@ -553,6 +553,13 @@ def derivative(f, x, *, n=1, method="central", order=2, step=None, adaptive=Fals
                              kwargs, full_output)
     if fast is not None:
         return fast
+    if (method in ("complex", "cs") and type(x) is float and n == 1 and step is None
+            and bounds is None and callable(f) and isinstance(args, tuple)
+            and (kwargs is None or isinstance(kwargs, dict)) and math.isfinite(x)
+            and type(full_output) is bool):
+        fast = _complex.scalar_fast(f, x, args, kwargs or {}, full_output)
+        if fast is not None:
+            return fast
     s = _Setup(f, x, method, order, step, adaptive, bounds, args, kwargs, full_output)
     n = V.check_int(n, "n", 1, 8)
     if s.method == "complex":

@@ -23,6 +23,7 @@ What cannot be detected: operations that keep the value but lose the
 imaginary part's meaning (``abs(x)`` at ``x != 0`` on the real line changes
 ``Im`` but not ``Re``). See the Limitations page of the user guide.
 """
+import math
 import warnings
 
 import numpy as np
@@ -37,6 +38,7 @@ __all__ = ["complex_step_points", "evaluate", "call_complex", "check_real_part",
 #: Default imaginary steps: small enough that ``h**2 f'''`` vanishes next to
 #: rounding, large enough that ``h f'`` stays normal.
 STEP64 = 1e-20
+EPS64 = float(np.finfo(np.float64).eps)
 STEP32 = 1e-10
 
 _HOW = _kernels._CS_HOW
@@ -267,6 +269,54 @@ def derivative(s, n):
         inf.message = f"f(x) is not finite for {int(bad.sum())} element(s): their " \
                       "derivatives are nan"
     return out, inf
+
+
+def scalar_fast(f, x, args, kwargs, full_output):
+    """``derivative(f, x, method="complex")`` for a Python float ``x``, with floats.
+
+    The same steps and checks as :func:`derivative` (real-part drift, the
+    forward-difference cross-check at ``t`` and ``2t``) without arrays.
+    Returns ``None`` when ``f`` is not a plain scalar function of a float
+    (the general path then reports what is wrong), so ``f`` may have been
+    called once or twice before the general path runs.
+    """
+    call = (lambda z: f(z, *args, **kwargs)) if (args or kwargs) else f
+    f0 = call(x)
+    if type(f0) is not float and not isinstance(f0, np.floating):
+        return None
+    f0 = float(f0)
+    if not math.isfinite(f0):
+        return None
+    h = STEP64
+    try:
+        y = call(complex(x, h))
+    except Exception:  # noqa: BLE001 - the general path raises the contract's error
+        return None
+    if type(y) is not complex and not isinstance(y, np.complexfloating):
+        return None
+    y = complex(y)
+    eps = EPS64
+    if math.isfinite(y.real) and abs(y.real - f0) > 1e3 * eps * abs(f0) + 1e8 * h * h + \
+            np.finfo(np.float64).tiny:
+        return None
+    d = y.imag / h
+    t = math.sqrt(eps) * (min(abs(x), 1.0) if x != 0 else 1.0)
+    fds = []
+    for c in (1.0, 2.0):
+        xt = x + c * t
+        ft = call(xt)
+        if type(ft) is not float and not isinstance(ft, np.floating):
+            return None
+        fds.append((float(ft) - f0) / (xt - x))
+    if all(math.isfinite(v) for v in (d, fds[0], fds[1])):
+        off = abs(fds[0] - d)
+        if off > 10.0 * abs(fds[0] - fds[1]) + 1e3 * eps * abs(f0) / t + \
+                1e-5 * max(abs(d), abs(fds[0])):
+            return None
+    out = np.float64(d)
+    if not full_output:
+        return out
+    return out, info(np.float64(error_bound(d, eps)), 4, h, 2)
 
 
 def _batch_call(s, pts, vectorized):
