@@ -263,13 +263,36 @@ def test_hvp_costs_4n_plus_3_and_checks_v():
     v = np.ones(7)
     calls = []
     nd.hvp(lambda u: calls.append(1) or smooth(u), x, v, step=1e-4)
-    assert len(calls) == 2 * (2 * x.size + 1) + 1 + 7
+    assert len(calls) == 2 * (2 * x.size + 1) + 1
     with pytest.raises(ValueError, match="shape"):
         nd.hvp(smooth, x, np.ones(3))
     with pytest.raises(ValueError, match="zero"):
         nd.hvp(smooth, x, np.zeros(7))
     with pytest.raises(ValueError, match="finite"):
         nd.hvp(smooth, x, np.full(7, np.nan))
+
+
+def test_hvp_refuses_directions_without_room():
+    with pytest.raises(ValueError, match="both sides"):
+        nd.hvp(smooth, [1.0, 1.0, 0.5], [1.0, -2.0, 0.5],
+               bounds=(np.zeros(3), np.ones(3)))
+
+
+def test_noise_probe_scales_each_coordinate():
+    # a huge coordinate must not make the probe move the small one by ~10
+    f = lambda v: np.log(v[0]) + np.sin(50 * v[1]) + v[0] * v[1]  # noqa: E731
+    x = np.array([1e7, 0.3])
+    H, info = nd.hessian(f, x, full_output=True)
+    T = np.array([[-1e-14, 1.0], [1.0, -2500 * np.sin(15.0)]])
+    assert np.all(np.abs(H - T) <= info.error + 1e-12)
+    assert abs(H[1, 1] - T[1, 1]) < 1e-3 * abs(T[1, 1])
+
+
+def test_quantised_values_keep_their_rounding_bound():
+    # large |f|: two steps can agree exactly; that must not erase the bound
+    f = lambda v: 1e8 * np.sum(v ** 2) + v[0] * v[1]  # noqa: E731
+    H, info = nd.hessian(f, np.array([1.25, 1.14]), full_output=True)
+    assert abs(H[0, 1] - 1.0) <= info.error[0, 1]
 
 
 def test_hvp_bounds_and_batch_paths():

@@ -71,6 +71,34 @@ def test_groups_can_be_reused_and_are_checked():
         nd.jacobian(broyden, x, sparsity=(S, g[:5]))
 
 
+def test_members_at_opposite_bounds_share_a_direction_with_room():
+    f = lambda v: np.sqrt(v + 0.1)  # noqa: E731
+    J, info = nd.jacobian(f, [0.0, 1.0], sparsity=np.eye(2), bounds=([0, 0], [1, 1]),
+                          full_output=True)
+    np.testing.assert_allclose(J.diagonal(), 0.5 / np.sqrt([0.1, 1.1]), rtol=1e-6)
+    F = lambda v: np.sum((v + 0.1) ** 1.5)  # noqa: E731
+    g = lambda v: 1.5 * np.sqrt(v + 0.1)  # noqa: E731
+    H = nd.hessian(F, [0.0, 1.0], grad=g, sparsity=np.eye(2), bounds=([0, 0], [1, 1]))
+    np.testing.assert_allclose(H.diagonal(), 0.75 / np.sqrt([0.1, 1.1]), rtol=1e-6)
+
+
+@pytest.mark.parametrize("labels", [[1, 1, 2], [0, 5, 1], [0, 1, 10 ** 6], [0, 1, 2 ** 40]])
+def test_any_group_labels_are_renumbered(labels):
+    S = [[1, 0, 0], [0, 1, 0], [1, 0, 1]]
+    f = lambda v: np.array([v[0] ** 2, v[1] ** 3, v[2] * v[0]])  # noqa: E731
+    calls = []
+    J = nd.jacobian(lambda v: calls.append(1) or f(v), [1.0, 2.0, 3.0], sparsity=(S, labels))
+    np.testing.assert_allclose(J.toarray(), [[2, 0, 0], [0, 12, 0], [3, 0, 1]], atol=1e-8)
+    assert len(calls) <= 7
+
+
+def test_stored_zeros_are_not_structure():
+    S = sp.csr_array(np.eye(4))
+    S.data[1] = 0.0
+    J = nd.jacobian(lambda v: v ** 2, np.ones(4), sparsity=S)
+    assert J.nnz == 3
+
+
 def test_structure_is_exactly_the_output_pattern():
     # a structural nonzero whose value is zero stays stored; a zero is never added
     S = tridiagonal(8)

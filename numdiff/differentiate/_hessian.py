@@ -45,7 +45,6 @@ from ._api import (_batch_points, _batch_sweeper, _check_batch, _eps, _perturbed
 
 __all__ = ["fd_hessian", "fd_hvp", "noise_level"]
 
-NOISE_CAP = 1.0
 
 
 class HessianRows:
@@ -159,7 +158,8 @@ def noise_level(call, x, f0, points=8, vectorized=False, mapfn=None, bounds=None
     """Absolute noise of ``f`` near ``x``: ECnoise (Moré and Wild 2011).
 
     ``f`` at ``x + i t p`` (``i = 0 .. points - 1``) along a fixed
-    pseudo-random unit direction ``p`` with ``t = 1e-6 max(1, |x|)``: the
+    pseudo-random direction ``p`` scaled by ``max(1, |x_j|)`` coordinate by
+    coordinate, with ``t = 1e-6``: the
     ``k``-th differences of those values (``k = 3 .. 6``) are pure noise,
     the smooth part being ``O(t**k)``, and i.i.d. noise of standard
     deviation ``sigma`` gives them variance ``C(2k, k) sigma**2``. Returns
@@ -172,7 +172,11 @@ def noise_level(call, x, f0, points=8, vectorized=False, mapfn=None, bounds=None
     """
     flat = x.reshape(-1).astype(np.float64)
     p = np.random.default_rng(20111).standard_normal(flat.size)
-    t = 1e-6 * max(1.0, float(np.max(np.abs(flat))))
+    # each coordinate moves on its own scale: a badly scaled x must not turn
+    # the smooth variation of its small coordinates into "noise"
+    scale = np.maximum(1.0, np.abs(flat))
+    p = p * scale / np.linalg.norm(p * scale)
+    t = 1e-6
     span = (points - 1) * t
     if bounds is not None:
         lb, ub = (np.asarray(b, dtype=np.float64).reshape(-1) for b in bounds)
@@ -180,10 +184,8 @@ def noise_level(call, x, f0, points=8, vectorized=False, mapfn=None, bounds=None
         p = np.where(p > 0, np.where(up >= span * p, p, -p), np.where(dn >= -span * p, p, -p))
         room = np.where(p > 0, up, dn) * (1 - 2.0 ** -20)
         p = np.where(room >= span * np.abs(p), p, 0.0)
-    norm = np.linalg.norm(p)
-    if norm == 0:
+    if not np.any(p):
         return (np.nan if scalar else np.full(np.size(f0), np.nan)), 0
-    p /= norm
     pts = [(flat + i * t * p).astype(x.dtype).reshape(x.shape) for i in range(1, points)]
     f0 = np.asarray(f0, dtype=np.float64).reshape(-1)
     try:
@@ -214,12 +216,11 @@ def _entry_errors(res, G, E, n, iu, ju, off, s, noise):
     rounding bound ``eps sum |w_k f_k| / h**2``; the latter assumes every
     value of ``f`` off by ``eps |f|`` independently. ``noise`` (the measured
     noise of ``f``, :func:`noise_level`) replaces that by ``4 sigma`` times
-    the root sum of squares of the weights where it is smaller, but never
-    below ``eps |f(x)| / 8``. A pair ``H_ij = (g_ij - H_ii - H_jj) / 2`` adds
-    half the three truncation parts and half the three rounding parts; with
-    fixed-step estimates the rounding part is further capped by the
-    directions' own changes between the two steps (noise of independent
-    evaluations shows in them).
+    the sum of the absolute weights where it is smaller, but never below
+    ``eps |f(x)| / 8``. A pair ``H_ij = (g_ij - H_ii - H_jj) / 2`` adds half
+    the three truncation parts and half the three rounding parts. (The
+    change between two steps is no bound on rounding: quantised values of
+    a large ``f`` can agree exactly at both steps.)
     """
     eps = np.finfo(np.float64).eps
     st = get_stencil(s.method, 2, s.order)
@@ -230,18 +231,15 @@ def _entry_errors(res, G, E, n, iu, ju, off, s, noise):
     sigma = noise[0]
     if np.isfinite(sigma) and f0 > 0:
         wsum = float(np.sum(np.abs(st.weights)))
-        wrms = float(np.sqrt(np.sum(st.weights ** 2)))
         model = noise[2] * wsum * f0                     # the engine's S * eps_f
-        measured = max(4.0 * sigma * wrms, eps * f0 / 8.0)
+        # 4 sigma per value covers quantised values too (|error| <= ulp/2 =
+        # 1.7 sigma for uniform rounding)
+        measured = max(4.0 * sigma * wsum, eps * f0 / 8.0)
         rho = rho * min(1.0, measured / model)
     e_diag = np.where(usable[:n], tr[:n] + rho[:n] + eps * np.abs(G[:n]), E[:n])
     e_sum = 0.5 * (E[n:] + E[iu] + E[ju])
     t_pair = 0.5 * (tr[n:] + tr[iu] + tr[ju])
     r_pair = 0.5 * (rho[n:] + rho[iu] + rho[ju])
-    if res.delta is not None:
-        d = np.abs(res.delta[:, 0])
-        cap = NOISE_CAP * 0.5 * (d[n:] + d[iu] + d[ju])
-        r_pair = np.where(np.isfinite(cap), np.minimum(r_pair, cap), r_pair)
     e_pair = t_pair + r_pair + eps * np.abs(off)
     okp = usable[n:] & usable[iu] & usable[ju]
     return e_diag, np.where(okp, e_pair, e_sum)
@@ -337,8 +335,9 @@ def fd_hvp(s, v, vectorized=False, workers=None):
     With ``u = v / max|v|``: ``(H u)_i = (g(e_i + u) - g(e_i) - g(u)) / 2``
     where ``g(d)`` is the second derivative of ``f`` along ``d``; ``2 n + 1``
     directions through the same engine as the Hessian (``4 n + 3``
-    evaluations at order 2), each entry's bound the half-sum of its three
-    directions' bounds. Returns ``(Hv, E, res, res_dtype)``.
+    evaluations at order 2, plus seven that measure the noise of ``f`` with
+    the default step or ``full_output``), each entry's bound the half-sum of
+    its three directions' bounds. Returns ``(Hv, E, res, res_dtype)``.
     """
     x = s.x
     n = x.size
@@ -386,9 +385,14 @@ def fd_hvp(s, v, vectorized=False, workers=None):
                                np.where(dirs < 0, (ub - flat) / -dirs, np.inf))
             k = 1 - 2.0 ** -20
             up, dn = np.min(upj, axis=1) * k, np.min(dnj, axis=1) * k
+            if np.any(np.maximum(up, dn) <= 0):
+                raise ValueError(
+                    "hvp with bounds: v (or e_i + v) points out of the box on both sides "
+                    "at x, so f cannot be differenced along it inside the bounds; use "
+                    "hessian(f, x, bounds=...) @ v, or pass grad=")
             bounds = (flat[own] - dn, flat[own] + up)
         sigma, extra = np.nan, 0
-        if np.isfinite(f0[0]):
+        if np.isfinite(f0[0]) and (s.full_output or (s.step is None and not s.adaptive)):
             call = FunctionCall(s.f, s.args, s.kwargs) if mapfn is not None else s.call
             sigma, extra = noise_level(call, x, f0[0], vectorized=vectorized, mapfn=mapfn,
                                        bounds=s.bounds)

@@ -85,8 +85,10 @@ def _sparse_hessian_call(f, x, key, order, step, adaptive, bounds, args, kwargs,
     from ._sparse import group_directions
     full_output = V.check_bool(full_output, "full_output")
     if key == "complex" and grad is None:
-        raise ValueError(_NO_FD.format(what="a Hessian", method="complex",
-                                       alt=" or method='central' (second differences)"))
+        # central differences of the complex-step gradient, as for dense H
+        V.check_callable(f, "f")
+        args, kwargs = V.check_args(args, kwargs)
+        grad, key, args, kwargs = _ComplexGradient(f, args, kwargs), "central", (), None
     if key == "dual":
         _check_dual_options(x, step, bounds, workers, vectorized)
         xa = V.as_point(x, "x")
@@ -103,6 +105,7 @@ def _sparse_hessian_call(f, x, key, order, step, adaptive, bounds, args, kwargs,
         k = int(colours.max()) + 1 if n else 0
         d = np.zeros((k, n))
         d[colours, np.arange(n)] = 1.0
+        signs = None
         if key == "dual":
             calls = [0]
 
@@ -129,8 +132,8 @@ def _sparse_hessian_call(f, x, key, order, step, adaptive, bounds, args, kwargs,
                 if m != n:
                     raise ValueError(f"grad must return {n} values (x's shape); it "
                                      f"returned {m}")
-            P, E, res, res_dtype, _ = group_directions(s, colours, vectorized, workers,
-                                                       check_rows)
+            P, E, res, res_dtype, _, signs = group_directions(s, colours, vectorized,
+                                                              workers, check_rows)
             _engine.warn_failed(res, "colour")
             nfev = res.nfev
             msg = ("derivative computed" if not res.failed.any() else
@@ -138,7 +141,7 @@ def _sparse_hessian_call(f, x, key, order, step, adaptive, bounds, args, kwargs,
                    "stencil points")
             step_out = res.step[colours].reshape(xa.shape)
             stencil = res.kind[colours].astype(str).reshape(xa.shape)
-        H, Eh = SH.recover(S, colours, P, E)
+        H, Eh = SH.recover(S, colours, P, E, signs)
     else:
         H, Eh, res, res_dtype = fd_hessian(s, vectorized, workers, pairs=SH.pairs_of(S))
         _engine.warn_failed(res, "Hessian direction")
@@ -380,7 +383,9 @@ def hvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
     ``v`` (forward over forward, exact). With ``grad=``: :func:`jvp` of
     ``grad`` by ``method``. Finite differences of ``f`` alone: second
     derivatives along ``e_i``, ``v`` and ``e_i + v`` (``4 n + 3``
-    evaluations at order 2), ``(H v)_i = (g(e_i + v) - g(e_i) - g(v)) / 2``.
+    evaluations at order 2, plus seven that measure the noise of ``f`` with
+    the default step or ``full_output``),
+    ``(H v)_i = (g(e_i + v) - g(e_i) - g(v)) / 2``.
     Other parameters as in :func:`hessian`.
 
     Examples
@@ -404,4 +409,5 @@ def hvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
                          chunk_size, order)
     V.check_callable(grad, "grad")
     return jvp(grad, x, v, method=method, order=order, step=step, adaptive=adaptive,
-               bounds=bounds, args=args, kwargs=kwargs, full_output=full_output)
+               bounds=bounds, args=args, kwargs=kwargs, full_output=full_output,
+               vectorized=vectorized, workers=workers)

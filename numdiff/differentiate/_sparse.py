@@ -54,7 +54,11 @@ def _pattern(structure, name="sparsity"):
     """``structure`` as a canonical boolean ``csr_array``."""
     try:
         if sp.issparse(structure):
+            if len(structure.shape) != 2:
+                raise ValueError(f"{name} must be a 2-D (m, n) structure; got shape "
+                                 f"{structure.shape}")
             S = sp.csr_array(structure)
+            S.eliminate_zeros()        # stored zeros are not part of the structure
         else:
             arr = np.asarray(structure)
             if arr.dtype == object:
@@ -80,6 +84,8 @@ def parse_sparsity(sparsity):
             raise TypeError("sparsity must be an (m, n) structure or a (structure, groups) "
                             f"pair; got a tuple of length {len(sparsity)}")
         S = _pattern(sparsity[0])
+        if sparsity[1] is None:
+            return S, None
         try:
             groups = np.asarray(sparsity[1])
         except (TypeError, ValueError):
@@ -90,7 +96,8 @@ def parse_sparsity(sparsity):
                              f"{groups.dtype} of shape {groups.shape}")
         if groups.size and groups.min() < 0:
             raise ValueError("the groups of sparsity=(structure, groups) must be >= 0")
-        groups = groups.astype(np.intp)
+        # any labels: renumbered 0 .. k-1 (no empty groups, no huge labels)
+        groups = np.unique(groups, return_inverse=True)[1].astype(np.intp).reshape(-1)
         _check_groups(S, groups)
         return S, groups
     return _pattern(sparsity), None
@@ -113,10 +120,13 @@ def _check_groups(S, groups):
 def group_directions(s, groups, vectorized, workers, check_rows=None):
     """Directional derivatives of ``s.f`` along every group's sum of unit vectors.
 
-    Returns ``(D, E, res, res_dtype, m)``: ``D``/``E`` of shape ``(k, m)`` (the
-    derivative along group ``g`` and its error bound, the measured noise of
-    each output included with ``full_output``), the engine's result and the
-    number of outputs. ``check_rows(m)`` validates the output size.
+    Returns ``(D, E, res, res_dtype, m, signs)``: ``D``/``E`` of shape
+    ``(k, m)`` (the derivative along group ``g``'s direction ``sum_j signs_j
+    e_j`` and its error bound, the measured noise of each output included
+    with ``full_output``), the engine's result, the number of outputs and
+    the sign with which each variable enters its group's direction (``-1``
+    where bounds leave more room below). ``check_rows(m)`` validates the
+    output size.
     """
     x = s.x
     n = x.size
@@ -135,9 +145,15 @@ def group_directions(s, groups, vectorized, workers, check_rows=None):
         if check_rows is not None:
             check_rows(m)
         k = int(groups.max()) + 1 if n else 0
-        member = np.zeros((k, n))
-        member[groups, np.arange(n)] = 1.0
         flat = x.reshape(-1).astype(np.float64)
+        # each member moves towards its roomier side, so members at opposite
+        # bounds share a direction that has room (e_i - e_j)
+        signs = np.ones(n)
+        if s.bounds is not None:
+            lb, ub = (b.reshape(-1).astype(np.float64) for b in s.bounds)
+            signs = np.where(ub - flat >= flat - lb, 1.0, -1.0)
+        member = np.zeros((k, n))
+        member[groups, np.arange(n)] = signs
         eps_f = _eps(x.dtype, res_dtype)
 
         def points(idx, st, H):
@@ -158,11 +174,16 @@ def group_directions(s, groups, vectorized, workers, check_rows=None):
             np.minimum.at(base, groups, st_)
         bounds = None
         if s.bounds is not None:
-            lb, ub = (b.reshape(-1).astype(np.float64) for b in s.bounds)
+            room_up = np.where(signs > 0, ub - flat, flat - lb) * (1 - 2.0 ** -20)
+            room_dn = np.where(signs > 0, flat - lb, ub - flat) * (1 - 2.0 ** -20)
             up = np.full(k, np.inf)
             dn = np.full(k, np.inf)
-            np.minimum.at(up, groups, (ub - flat) * (1 - 2.0 ** -20))
-            np.minimum.at(dn, groups, (flat - lb) * (1 - 2.0 ** -20))
+            np.minimum.at(up, groups, room_up)
+            np.minimum.at(dn, groups, room_dn)
+            if np.any(np.maximum(up, dn) <= 0):
+                raise ValueError("bounds leave no room to move some variable (lb == ub "
+                                 "there); its derivative is not defined")
+            # in the engine's step variable t (every member moves by signs_j t)
             bounds = (flat[own] - dn, flat[own] + up)
         res = _engine.run(sweeper, flat[own], base, kind=s.method, n=1, order=s.order,
                           adaptive=s.adaptive, want_error=s.full_output, bounds=bounds,
@@ -180,7 +201,8 @@ def group_directions(s, groups, vectorized, workers, check_rows=None):
         wsum = np.array([get_stencil(k_, 1, s.order).abs_weight_sum for k_ in res.kind])
         add = 4.0 * sigma[None, :] * (wsum / res.step)[:, None]
         E = E + np.where(np.isfinite(add), add, 0.0)
-    return res.value, E, res, res_dtype, m
+    # the direction moved member j by signs[j] * t: D_g = sum_j signs[j] J[:, j]
+    return res.value, E, res, res_dtype, m, signs
 
 
 def sparse_jacobian(s, sparsity, vectorized, workers):
@@ -200,9 +222,11 @@ def sparse_jacobian(s, sparsity, vectorized, workers):
             raise ValueError(f"sparsity has {S.shape[0]} rows but f returns {m} values")
     if groups is None:
         groups = _colour(S)
-    D, E, res, res_dtype, m = group_directions(s, groups, vectorized, workers, check_rows)
+    D, E, res, res_dtype, m, signs = group_directions(s, groups, vectorized, workers,
+                                                      check_rows)
     rows = np.repeat(np.arange(m), np.diff(S.indptr))
     g = groups[S.indices]
-    J = sp.csr_array((D[g, rows], S.indices.copy(), S.indptr.copy()), shape=(m, n))
+    J = sp.csr_array((D[g, rows] * signs[S.indices], S.indices.copy(), S.indptr.copy()),
+                     shape=(m, n))
     E = sp.csr_array((E[g, rows], S.indices.copy(), S.indptr.copy()), shape=(m, n))
     return J, E, res, res_dtype, groups

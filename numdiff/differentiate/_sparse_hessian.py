@@ -55,7 +55,7 @@ def hessian_structure(sparsity, n):
                 n and colours.min() < 0):
             raise ValueError(f"the colours of sparsity=(structure, colours) must be {n} "
                              "integers >= 0, one per variable")
-        colours = colours.astype(np.intp)
+        colours = np.unique(colours, return_inverse=True)[1].astype(np.intp).reshape(-1)
         _check_star(S, colours)
     return S, colours
 
@@ -137,16 +137,21 @@ def _check_star(S, colours):
                              "numdiff.differentiate.star_groups(structure)")
 
 
-def recover(S, colours, P, E=None):
+def recover(S, colours, P, E=None, signs=None):
     """``H`` (``csr_array`` with ``S``'s structure) from the products ``P``.
 
-    ``P[c]`` is ``H d_c``; ``E[c]`` its error bound (optional). Each pair
-    ``(i, j)`` takes the value of the upper entry, so ``H`` is exactly
-    symmetric.
+    ``P[c]`` is ``H d_c`` with ``d_c = sum signs_j e_j`` over the colour
+    (``signs`` all ``+1`` by default); ``E[c]`` its error bound (optional).
+    Each pair ``(i, j)`` takes the value of the upper entry, so ``H`` is
+    exactly symmetric.
     """
     n = S.shape[0]
-    colour, row, _ = _sources(S, colours)
-    vals = P[colour, row]
+    colour, row, direct = _sources(S, colours)
+    rows_ = np.repeat(np.arange(n), np.diff(S.indptr))
+    # row i of H d_c(j) holds signs_j H_ij; row j of H d_c(i) holds signs_i H_ij
+    sg = np.ones(n) if signs is None else np.asarray(signs, dtype=np.float64)
+    mult = np.where(direct, sg[S.indices], sg[rows_])
+    vals = P[colour, row] * mult
     errs = None if E is None else E[colour, row]
     rows = np.repeat(np.arange(n), np.diff(S.indptr))
     cols = S.indices
