@@ -30,6 +30,7 @@ MODULES = [
     "numdiff.differentiate._colouring",
     "numdiff.dual._scalar",
     "numdiff.dual._core",
+    "numdiff.optimize._interp",
 ]
 
 extensions = [

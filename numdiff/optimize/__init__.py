@@ -1,0 +1,1 @@
+"""Line searches and solvers (in construction: the compiled building blocks)."""

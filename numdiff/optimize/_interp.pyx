@@ -1,0 +1,98 @@
+# cython: language_level=3
+"""Polynomial interpolation steps for line searches.
+
+Every line search of numdiff picks its trial steps from these, so they are
+one tested unit. All return the minimiser of the model on the real line, or
+``nan`` where the model has none (a concave quadratic, a cubic without a
+local minimum, coincident points); the callers safeguard the result into
+their bracket with :func:`safeguard`.
+
+References
+----------
+J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed., Springer
+(2006), section 3.5 (equations 3.57-3.59).
+J. J. Moré and D. J. Thuente, "Line search algorithms with guaranteed
+sufficient decrease", ACM Trans. Math. Softw. 20 (1994), 286-307.
+"""
+from libc.math cimport NAN, fabs, sqrt, isfinite, copysign
+
+
+cdef double quad_min_fdf(double a, double fa, double da, double b,
+                         double fb) noexcept nogil:
+    """Minimiser of the quadratic through ``(a, fa)`` with slope ``da`` and ``(b, fb)``."""
+    cdef double h = b - a
+    if h == 0.0:
+        return NAN
+    cdef double c = (fb - fa - da * h) / (h * h)
+    if not (c > 0.0) or not isfinite(c):
+        return NAN
+    return a - da / (2.0 * c)
+
+
+cdef double quad_min_dd(double a, double da, double b, double db) noexcept nogil:
+    """Secant step: the zero of the line through ``(a, da)`` and ``(b, db)``."""
+    cdef double s = db - da
+    if s == 0.0 or not isfinite(s):
+        return NAN
+    return a - da * (b - a) / s
+
+
+cdef double cubic_min(double a, double fa, double da, double b, double fb,
+                      double db) noexcept nogil:
+    """Minimiser of the cubic with values ``fa, fb`` and slopes ``da, db`` at ``a, b``.
+
+    The Hermite cubic's local minimum (Nocedal and Wright, eq. 3.59):
+    ``nan`` when the cubic has none.
+    """
+    cdef double h = b - a
+    if h == 0.0:
+        return NAN
+    cdef double d1 = da + db - 3.0 * (fa - fb) / (a - b)
+    cdef double disc = d1 * d1 - da * db
+    if not (disc >= 0.0) or not isfinite(disc):
+        return NAN
+    cdef double d2 = copysign(sqrt(disc), h)
+    cdef double den = db - da + 2.0 * d2
+    if den == 0.0:
+        return NAN
+    cdef double t = b - h * (db + d2 - d1) / den
+    return t if isfinite(t) else NAN
+
+
+cdef double safeguard(double t, double lo, double hi, double frac) noexcept nogil:
+    """``t`` kept at least ``frac`` of the interval away from its ends.
+
+    ``lo`` and ``hi`` may come in either order; a ``nan`` ``t`` becomes the
+    midpoint (bisection).
+    """
+    cdef double a = lo if lo < hi else hi
+    cdef double b = hi if lo < hi else lo
+    cdef double m = frac * (b - a)
+    if not isfinite(t):
+        return 0.5 * (a + b)
+    if t < a + m:
+        return a + m
+    if t > b - m:
+        return b - m
+    return t
+
+
+# ------------------------------------------------- Python access (tests)
+def py_quad_min_fdf(double a, double fa, double da, double b, double fb):
+    """Python access to ``quad_min_fdf`` (for the tests)."""
+    return quad_min_fdf(a, fa, da, b, fb)
+
+
+def py_quad_min_dd(double a, double da, double b, double db):
+    """Python access to ``quad_min_dd`` (for the tests)."""
+    return quad_min_dd(a, da, b, db)
+
+
+def py_cubic_min(double a, double fa, double da, double b, double fb, double db):
+    """Python access to ``cubic_min`` (for the tests)."""
+    return cubic_min(a, fa, da, b, fb, db)
+
+
+def py_safeguard(double t, double lo, double hi, double frac):
+    """Python access to ``safeguard`` (for the tests)."""
+    return safeguard(t, lo, hi, frac)
