@@ -31,6 +31,8 @@ MODULES = [
     "numdiff.dual._scalar",
     "numdiff.dual._core",
     "numdiff.optimize._interp",
+    "numdiff.optimize._backtracking",
+    "numdiff.optimize._strong_wolfe",
 ]
 
 extensions = [

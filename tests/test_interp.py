@@ -6,8 +6,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from numdiff.optimize._interp import (py_cubic_min, py_quad_min_dd, py_quad_min_fdf,
-                                      py_safeguard)
+from numdiff.optimize._interp import (py_cubic_min, py_cubic_min_ff, py_quad_min_dd,
+                                      py_quad_min_fdf, py_safeguard)
 
 coef = st.floats(-10, 10, allow_nan=False, allow_infinity=False)
 point = st.floats(-5, 5, allow_nan=False, allow_infinity=False)
@@ -79,3 +79,19 @@ def test_against_numpy_polyfit():
         t = py_cubic_min(a, p(a), p.deriv()(a), b, p(b), p.deriv()(b))
         if mins:
             assert abs(t - mins[0]) < 1e-6 * (1 + abs(mins[0]))
+
+
+@given(st.floats(0.2, 5), st.floats(-3, 3), st.floats(0.5, 4), st.floats(0.05, 3),
+       st.floats(0.05, 3))
+def test_two_value_cubic_is_exact(k, m, gap, a1, a2):
+    assume(abs(a1 - a2) > 1e-2)
+    p = lambda t: k * (t ** 3 / 3 - (2 * m + gap) * t ** 2 / 2 + m * (m + gap) * t)  # noqa
+    dp = lambda t: k * (t - m) * (t - m - gap)  # noqa: E731
+    t = py_cubic_min_ff(p(0.0), dp(0.0), a1, p(a1), a2, p(a2))
+    assert abs(t - (m + gap)) <= 1e-6 * (1 + abs(m) + gap)
+
+
+def test_two_value_cubic_reduces_to_the_quadratic():
+    q = lambda t: (t - 0.3) ** 2  # noqa: E731
+    t = py_cubic_min_ff(q(0), -0.6, 1.0, q(1.0), 2.0, q(2.0))
+    assert abs(t - 0.3) < 1e-12

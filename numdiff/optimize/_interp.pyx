@@ -1,5 +1,8 @@
-# cython: language_level=3
+# cython: language_level=3, cdivision=True
 """Polynomial interpolation steps for line searches.
+
+(``cdivision`` also in debug builds: every denominator is checked for zero
+first, and these ``nogil`` functions must never raise.)
 
 Every line search of numdiff picks its trial steps from these, so they are
 one tested unit. All return the minimiser of the model on the real line, or
@@ -59,6 +62,38 @@ cdef double cubic_min(double a, double fa, double da, double b, double fb,
     return t if isfinite(t) else NAN
 
 
+cdef double cubic_min_ff(double f0, double d0, double a1, double f1, double a2,
+                         double f2) noexcept nogil:
+    """Minimiser of the cubic through ``(0, f0)`` with slope ``d0``, ``(a1, f1)`` and ``(a2, f2)``.
+
+    The backtracking model of Nocedal and Wright (eq. 3.58): two trial
+    values and the data at 0, no derivatives at the trials. ``nan`` when the
+    cubic has no local minimum.
+    """
+    if a1 == 0.0 or a2 == 0.0 or a1 == a2:
+        return NAN
+    cdef double r1 = (f1 - f0 - d0 * a1) / (a1 * a1)
+    cdef double r2 = (f2 - f0 - d0 * a2) / (a2 * a2)
+    cdef double c3 = (r2 - r1) / (a2 - a1)          # cubic coefficient
+    cdef double c2 = (a2 * r1 - a1 * r2) / (a2 - a1)  # quadratic coefficient
+    cdef double disc
+    if c3 == 0.0:
+        return -d0 / (2.0 * c2) if c2 > 0.0 else NAN
+    disc = c2 * c2 - 3.0 * c3 * d0
+    if not (disc >= 0.0) or not isfinite(disc):
+        return NAN
+    # the root of 3 c3 t^2 + 2 c2 t + d0 with positive second derivative,
+    # written to avoid cancellation
+    cdef double t
+    if c2 >= 0.0:
+        if c2 + sqrt(disc) == 0.0:
+            return NAN
+        t = -d0 / (c2 + sqrt(disc))
+    else:
+        t = (-c2 + sqrt(disc)) / (3.0 * c3)
+    return t if isfinite(t) else NAN
+
+
 cdef double safeguard(double t, double lo, double hi, double frac) noexcept nogil:
     """``t`` kept at least ``frac`` of the interval away from its ends.
 
@@ -91,6 +126,11 @@ def py_quad_min_dd(double a, double da, double b, double db):
 def py_cubic_min(double a, double fa, double da, double b, double fb, double db):
     """Python access to ``cubic_min`` (for the tests)."""
     return cubic_min(a, fa, da, b, fb, db)
+
+
+def py_cubic_min_ff(double f0, double d0, double a1, double f1, double a2, double f2):
+    """Python access to ``cubic_min_ff`` (for the tests)."""
+    return cubic_min_ff(f0, d0, a1, f1, a2, f2)
 
 
 def py_safeguard(double t, double lo, double hi, double frac):
