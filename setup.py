@@ -33,6 +33,7 @@ MODULES = [
     "numdiff.optimize._interp",
     "numdiff.optimize._backtracking",
     "numdiff.optimize._strong_wolfe",
+    "numdiff.optimize._more_thuente",
 ]
 
 extensions = [

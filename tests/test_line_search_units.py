@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numdiff.optimize import _backtracking, _strong_wolfe
+from numdiff.optimize import _backtracking, _more_thuente, _strong_wolfe
 
 OK, NOT_DESCENT, ARMIJO, CURVATURE, INTERVAL, NONFINITE, MAXITER = range(7)
 
@@ -54,7 +54,9 @@ PROBLEMS = {
     "non-finite beyond 2": wall(2.0, 1.0),
 }
 
-SEARCHES = {"backtracking": _backtracking.run, "strong-wolfe": _strong_wolfe.run}
+SEARCHES = {"backtracking": _backtracking.run, "strong-wolfe": _strong_wolfe.run,
+            "more-thuente": _more_thuente.run}
+WOLFE = ("strong-wolfe", "more-thuente")
 
 
 def check(name, phi, res, c1=1e-4, c2=0.9):
@@ -66,7 +68,7 @@ def check(name, phi, res, c1=1e-4, c2=0.9):
     f, d = phi(a, True)
     assert math.isfinite(f) and res["phi"] == f
     assert f <= phi0 + c1 * a * d0          # every returned step: sufficient decrease
-    if res["status"] == OK and name == "strong-wolfe":
+    if res["status"] == OK and name in WOLFE:
         assert abs(d) <= c2 * abs(d0) * (1 + 1e-12)
 
 
@@ -122,8 +124,20 @@ def test_property_quadratics_and_cubics(search, m, s, alpha0, c1, c2):
         return s * (u * u + u ** 3 / (3 * m)), s * (2 * u + u * u / m)
     phi0, d0 = phi(0.0, True)
     kw = dict(alpha0=alpha0, c1=c1, maxiter=100)
-    if search == "strong-wolfe":
+    if search in WOLFE:
         kw["c2"] = c2
     res = SEARCHES[search](phi, phi0, d0, **kw)
     check(search, phi, res, c1, c2)
     assert res["status"] == OK
+
+
+@pytest.mark.parametrize("alpha0, alpha, nfev", [(1e-3, 1.4, 6), (1e-1, 1.4, 3),
+                                                 (1e1, 10.0, 1), (1e3, 37.0, 4)])
+def test_more_thuente_reproduces_the_papers_table_1(alpha0, alpha, nfev):
+    # function 1 (beta = 2) with ftol = 1e-3, gtol = 0.1: the paper's
+    # final steps (to two digits) and evaluation counts
+    phi = mt1()
+    res = _more_thuente.run(phi, *phi(0.0, True), c1=1e-3, c2=0.1, alpha0=alpha0)
+    assert res["status"] == OK and res["nfev"] == nfev
+    assert float(f"{res['alpha']:.2g}") == alpha
+    check("more-thuente", phi, res, 1e-3, 0.1)
