@@ -34,6 +34,7 @@ MODULES = [
     "numdiff.optimize._backtracking",
     "numdiff.optimize._strong_wolfe",
     "numdiff.optimize._more_thuente",
+    "numdiff.optimize._hager_zhang",
 ]
 
 extensions = [

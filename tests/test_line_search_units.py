@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from numdiff.optimize import _backtracking, _more_thuente, _strong_wolfe
+from numdiff.optimize import _backtracking, _hager_zhang, _more_thuente, _strong_wolfe
 
 OK, NOT_DESCENT, ARMIJO, CURVATURE, INTERVAL, NONFINITE, MAXITER = range(7)
 
@@ -55,7 +55,7 @@ PROBLEMS = {
 }
 
 SEARCHES = {"backtracking": _backtracking.run, "strong-wolfe": _strong_wolfe.run,
-            "more-thuente": _more_thuente.run}
+            "more-thuente": _more_thuente.run, "hager-zhang": _hager_zhang.run}
 WOLFE = ("strong-wolfe", "more-thuente")
 
 
@@ -67,6 +67,12 @@ def check(name, phi, res, c1=1e-4, c2=0.9):
         return
     f, d = phi(a, True)
     assert math.isfinite(f) and res["phi"] == f
+    if name == "hager-zhang" and res["status"] == OK:
+        # the Wolfe or the approximate Wolfe conditions (Hager and Zhang 2005)
+        wolfe = f <= phi0 + c1 * a * d0 and d >= c2 * d0
+        approx = (2 * c1 - 1) * d0 >= d >= c2 * d0 and f <= phi0 + 1e-6 * abs(phi0)
+        assert wolfe or approx
+        return
     assert f <= phi0 + c1 * a * d0          # every returned step: sufficient decrease
     if res["status"] == OK and name in WOLFE:
         assert abs(d) <= c2 * abs(d0) * (1 + 1e-12)
@@ -124,7 +130,7 @@ def test_property_quadratics_and_cubics(search, m, s, alpha0, c1, c2):
         return s * (u * u + u ** 3 / (3 * m)), s * (2 * u + u * u / m)
     phi0, d0 = phi(0.0, True)
     kw = dict(alpha0=alpha0, c1=c1, maxiter=100)
-    if search in WOLFE:
+    if search != "backtracking":
         kw["c2"] = c2
     res = SEARCHES[search](phi, phi0, d0, **kw)
     check(search, phi, res, c1, c2)
