@@ -66,9 +66,11 @@ cdef int backtracking(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
             return 0
 
 
-def run(phi, double phi0, double dphi0, double c1=1e-4, double alpha0=1.0,
+def run(phi, double phi0, double dphi0, double c1=1e-4, double c2=0.9, double alpha0=1.0,
         double alpha_max=INFINITY, int maxiter=30):
-    """Run the search on a Python ``phi(alpha, want_dphi) -> (phi, dphi)`` (tests).
+    """Run the search on a Python ``phi(alpha, want_dphi) -> (phi, dphi)``.
+
+    ``c2`` is accepted for a uniform call and not used (Armijo only).
 
     Returns a dict with ``alpha, phi, dphi, nfev, ngev, status``.
     """
@@ -80,7 +82,7 @@ def run(phi, double phi0, double dphi0, double c1=1e-4, double alpha0=1.0,
     pr.phi0 = phi0
     pr.dphi0 = dphi0
     pm.c1 = c1
-    pm.c2 = 0.9
+    pm.c2 = c2
     pm.alpha0 = alpha0
     pm.alpha_max = alpha_max
     pm.maxiter = maxiter
