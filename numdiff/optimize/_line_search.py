@@ -53,6 +53,19 @@ class LineSearchResult:
         rounding; 5 ``f`` not finite; 6 evaluation budget exhausted.
     message : str
         The reason, in words.
+
+    See Also
+    --------
+    line_search
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import numdiff as nd
+    >>> res = nd.line_search(lambda x: float(x @ x), np.ones(2), -np.ones(2),
+    ...                      grad=lambda x: 2 * x)
+    >>> res.success, res.status, res.message
+    (True, 0, 'the line-search conditions hold')
     """
 
     __slots__ = ("alpha", "fun", "grad", "derphi", "nfev", "ngev", "success", "status",
