@@ -31,6 +31,7 @@ MODULES = [
     "numdiff.dual._scalar",
     "numdiff.dual._core",
     "numdiff.optimize._interp",
+    "numdiff.optimize._initial",
     "numdiff.optimize._backtracking",
     "numdiff.optimize._strong_wolfe",
     "numdiff.optimize._more_thuente",

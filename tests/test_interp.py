@@ -95,3 +95,32 @@ def test_two_value_cubic_reduces_to_the_quadratic():
     q = lambda t: (t - 0.3) ** 2  # noqa: E731
     t = py_cubic_min_ff(q(0), -0.6, 1.0, q(1.0), 2.0, q(2.0))
     assert abs(t - 0.3) < 1e-12
+
+
+def test_initial_step_rules():
+    from numdiff.optimize._initial import initial_step
+    assert initial_step("unit") == 1.0
+    # a quadratic f_prev -> f_k with slope -2: 2 (f_k - f_prev) / phi'(0), 1.01x
+    assert initial_step("quadratic", f_k=1.0, f_prev=1.5, dphi0=-2.0) == pytest.approx(0.505)
+    assert initial_step("quadratic", f_k=1.0, f_prev=9.0, dphi0=-2.0) == 1.0      # capped
+    assert initial_step("quadratic", f_k=1.0, f_prev=1.0, dphi0=-2.0) == 1.0      # no info
+    assert initial_step("quadratic", f_k=1.0, f_prev=0.5, dphi0=2.0) == 1.0       # ascent
+    assert initial_step("slope-scaled", alpha_prev=0.5, dphi_prev=-4.0,
+                        dphi0=-2.0) == 1.0
+    assert initial_step("slope-scaled", alpha_prev=0.5, dphi_prev=-4.0, dphi0=0.0) == 1.0
+    assert initial_step("first", x_inf=2.0, f0=1.0, g_inf=4.0, g_2sq=16.0) == 0.005
+    assert initial_step("first", x_inf=0.0, f0=3.0, g_inf=4.0, g_2sq=16.0) == \
+        pytest.approx(0.01 * 3 / 16)
+    assert initial_step("first", x_inf=0.0, f0=0.0, g_inf=0.0, g_2sq=0.0) == 1.0
+    with pytest.raises(ValueError, match="rule"):
+        initial_step("golden")
+
+
+@given(st.floats(-1e6, 1e6), st.floats(-1e6, 1e6), st.floats(-1e6, 1e6) | st.just(0.0))
+def test_initial_steps_are_positive_and_finite(a, b, c):
+    from numdiff.optimize._initial import initial_step
+    for rule, kw in [("quadratic", dict(f_k=a, f_prev=b, dphi0=c)),
+                     ("slope-scaled", dict(alpha_prev=abs(a), dphi_prev=b, dphi0=c)),
+                     ("first", dict(x_inf=abs(a), f0=b, g_inf=abs(c), g_2sq=c * c))]:
+        r = initial_step(rule, **kw)
+        assert r > 0 and math.isfinite(r)
