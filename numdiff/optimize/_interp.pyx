@@ -44,22 +44,34 @@ cdef double cubic_min(double a, double fa, double da, double b, double fb,
                       double db) noexcept nogil:
     """Minimiser of the cubic with values ``fa, fb`` and slopes ``da, db`` at ``a, b``.
 
-    The Hermite cubic's local minimum (Nocedal and Wright, eq. 3.59):
-    ``nan`` when the cubic has none.
+    The Hermite cubic ``fa + da s + c2 s^2 + c3 s^3`` in ``s = t - a``; its
+    local minimum is the root of ``da + 2 c2 s + 3 c3 s^2`` with positive
+    curvature, taken in the form without cancellation (the textbook
+    closed form, Nocedal and Wright eq. 3.59, divides 0 by 0 when that
+    root is the midpoint of a symmetric bracket). ``nan`` when the cubic
+    has no local minimum.
     """
     cdef double h = b - a
     if h == 0.0:
         return NAN
-    cdef double d1 = da + db - 3.0 * (fa - fb) / (a - b)
-    cdef double disc = d1 * d1 - da * db
-    if not (disc >= 0.0) or not isfinite(disc):
-        return NAN
-    cdef double d2 = copysign(sqrt(disc), h)
-    cdef double den = db - da + 2.0 * d2
-    if den == 0.0:
-        return NAN
-    cdef double t = b - h * (db + d2 - d1) / den
-    return t if isfinite(t) else NAN
+    cdef double q = (fb - fa) / h
+    cdef double c2 = (3.0 * q - 2.0 * da - db) / h
+    cdef double c3 = (da + db - 2.0 * q) / (h * h)
+    cdef double disc, r, sroot
+    if c3 == 0.0:
+        return a - da / (2.0 * c2) if c2 > 0.0 else NAN
+    disc = c2 * c2 - 3.0 * c3 * da
+    if not (disc > 0.0) or not isfinite(disc):
+        return NAN          # no critical point, or an inflection (no minimum)
+    r = sqrt(disc)
+    if c2 >= 0.0:
+        if c2 + r == 0.0:
+            return NAN
+        sroot = -da / (c2 + r)
+    else:
+        sroot = (-c2 + r) / (3.0 * c3)
+    sroot = a + sroot
+    return sroot if isfinite(sroot) else NAN
 
 
 cdef double cubic_min_ff(double f0, double d0, double a1, double f1, double a2,
