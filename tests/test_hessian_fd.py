@@ -315,3 +315,17 @@ def test_hvp_bounds_and_batch_paths():
     np.testing.assert_allclose(nd.hvp(fb, x, v, vectorized=True), ref, rtol=1e-12)
     np.testing.assert_allclose(nd.hvp(smooth, x, v, workers=lambda fn, p: map(fn, p)), ref,
                                rtol=1e-12)
+
+
+def test_pairs_retry_the_other_diagonal_when_f_is_not_finite():
+    # f is defined for x0 >= 1 and x1 <= 2 only: at [1, 2] the pair (0, 1)
+    # has no finite points along e0 + e1 on either side, but e0 - e1 works
+    def f(v):
+        if v[0] < 1 or v[1] > 2:
+            return np.nan
+        return v[0] ** 2 * v[1] + np.exp(v[0] - v[1])
+    x = np.array([1.0, 2.0])
+    H, info = nd.hessian(f, x, full_output=True)
+    T = nd.hessian(lambda v: v[0] ** 2 * v[1] + np.exp(v[0] - v[1]), x, method="dual")
+    assert info.success and np.array_equal(H, H.T)
+    assert np.all(np.abs(H - T) <= info.error)

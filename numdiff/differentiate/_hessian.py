@@ -245,6 +245,40 @@ def _entry_errors(res, G, E, n, iu, ju, off, s, noise):
     return e_diag, np.where(okp, e_pair, e_sum)
 
 
+def _retry_pairs_the_other_way(res, rows, sweeper, xf, own, base, s, rb, eps_f, dtype, f0,
+                               noise):
+    """Pairs that failed along ``e_i + s e_j`` (f not finite on both sides of
+    every step tried) get one more try along ``e_i - s e_j``: a domain that
+    ends on opposite sides in the two variables leaves room that way."""
+    n = rows.n
+    bad = np.flatnonzero(res.failed[n:]) + n
+    if bad.size == 0 or res.bad_outputs:
+        return
+    rows.s2[bad] = -rows.s2[bad]
+
+    def sub(idx, st, H, want_s, want_q=False):
+        return sweeper(bad[idx], st, H, want_s, want_q)
+    r2 = _engine.run(sub, xf[own[bad]], None if base is None else base[bad],
+                     kind=s.method, n=2, order=s.order, adaptive=s.adaptive,
+                     want_error=s.full_output,
+                     bounds=None if rb is None else (rb[0][bad], rb[1][bad]),
+                     eps_f=eps_f, dtype=dtype, f0_finite=np.isfinite(f0), noise_abs=noise)
+    res.nfev += r2.nfev
+    ok = ~r2.failed
+    fixed = bad[ok]
+    res.value[fixed] = r2.value[ok]
+    res.error[fixed] = r2.error[ok]
+    res.step[fixed] = r2.step[ok]
+    res.kind[fixed] = r2.kind[ok]
+    res.failed[fixed] = False
+    for name in ("delta", "trunc"):
+        a, b = getattr(res, name), getattr(r2, name)
+        if a is not None:
+            a[fixed] = b[ok] if b is not None else np.nan
+    # the pairs that failed both ways keep their first sign
+    rows.s2[bad[~ok]] = -rows.s2[bad[~ok]]
+
+
 def fd_hessian(s, vectorized=False, workers=None, diag_only=False, pairs=None):
     """Hessian entries of ``s.f`` at ``s.x`` by second differences.
 
@@ -290,10 +324,13 @@ def fd_hessian(s, vectorized=False, workers=None, diag_only=False, pairs=None):
                                        bounds=s.bounds)
             noise = (sigma, f0[0], eps_f)
         sweeper = _sweeper(s.f, s.args, s.kwargs, x, f0, rows, vectorized, mapfn)
+        rb = _row_bounds(s.bounds, xf, rows, own)
         res = _engine.run(sweeper, xf[own], base, kind=s.method, n=2, order=s.order,
-                          adaptive=s.adaptive, want_error=s.full_output,
-                          bounds=_row_bounds(s.bounds, xf, rows, own), eps_f=eps_f,
-                          dtype=x.dtype, f0_finite=np.isfinite(f0), noise_abs=noise[0])
+                          adaptive=s.adaptive, want_error=s.full_output, bounds=rb,
+                          eps_f=eps_f, dtype=x.dtype, f0_finite=np.isfinite(f0),
+                          noise_abs=noise[0])
+        _retry_pairs_the_other_way(res, rows, sweeper, xf, own, base, s, rb, eps_f, x.dtype,
+                                   f0, noise[0])
     res.nfev += 1 + extra
     G = res.value[:, 0]
     E = res.error[:, 0]
