@@ -146,7 +146,8 @@ def _sparse_hessian_call(f, x, key, order, step, adaptive, bounds, args, kwargs,
         H, Eh, res, res_dtype = fd_hessian(s, vectorized, workers, pairs=SH.pairs_of(S))
         _engine.warn_failed(res, "Hessian direction")
         nfev = res.nfev
-        msg = ("derivative computed" if not res.failed.any() else
+        msg = ("f(x) is not finite: the Hessian is nan" if res.bad_outputs else
+               "derivative computed" if not res.failed.any() else
                f"{int(res.failed.sum())} direction(s) could not be computed: f was not "
                "finite at their stencil points")
         step_out = res.step[:n].reshape(xa.shape)
