@@ -104,3 +104,59 @@ def test_budget_and_alpha_max():
     res = nd.line_search(lambda v: np.sum((v - 100.0) ** 2), np.zeros(1), np.ones(1),
                          grad=lambda v: 2 * (v - 100.0), alpha_max=2.0)
     assert res.status == 3 and res.alpha == 2.0
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("scale", [1e-20, 1.0, 1e20])
+def test_the_scale_of_f_does_not_matter(method, scale):
+    f = lambda v: scale * float(np.sum((v - 3.0) ** 2))  # noqa: E731
+    g = lambda v: scale * 2 * (v - 3.0)  # noqa: E731
+    res = nd.line_search(f, np.zeros(1), np.array([6.0]), grad=g, method=method)
+    assert res.success and res.alpha == pytest.approx(0.5, rel=1e-3)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_non_finite_at_x_is_reported_without_trials(method):
+    res = nd.line_search(lambda v: np.nan, np.zeros(2), -np.ones(2), grad=lambda v: v,
+                         method=method)
+    assert res.status == 5 and res.alpha == 0.0 and res.nfev == 1
+    res = nd.line_search(_rosen, np.zeros(2), -np.ones(2), g0=[-np.inf, 0.0], method=method)
+    assert res.status == 5 and res.alpha == 0.0
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_unbounded_below_stops_at_a_finite_step(method):
+    from numdiff.optimize import _backtracking, _hager_zhang, _more_thuente, _strong_wolfe
+    mod = {"more-thuente": _more_thuente, "strong-wolfe": _strong_wolfe,
+           "hager-zhang": _hager_zhang, "backtracking": _backtracking}[method]
+    r = mod.run(lambda a, w: (-a, -1.0), 0.0, -1.0, maxiter=2000)
+    assert np.isfinite(r["alpha"]) and r["nfev"] <= 2000
+
+
+def test_grad_none_costs_three_evaluations_a_trial_and_f0_is_used():
+    calls = []
+    f = lambda v: calls.append(1) or _rosen(v)  # noqa: E731
+    x = np.array([-1.2, 1.0])
+    p = -_rosen_grad(x)
+    res = nd.line_search(f, x, p, maxiter=5)
+    assert len(calls) == res.nfev <= 3 * 5 + 3
+    calls.clear()
+    nd.line_search(f, x, p, grad=_rosen_grad, f0=_rosen(x))
+    assert calls.count(1) == nd.line_search(_rosen, x, p, grad=_rosen_grad).nfev - 1
+
+
+def test_more_bad_input():
+    x, p = np.zeros(2), np.ones(2)
+    with pytest.raises(TypeError, match="f must return"):
+        nd.line_search(lambda v: None, x, -p, grad=lambda v: v)
+    with pytest.raises(TypeError, match="f0"):
+        nd.line_search(_rosen, x, -p, f0="1")
+    with pytest.raises(ValueError, match="maxiter"):
+        nd.line_search(_rosen, x, -p, maxiter=2 ** 31)
+    with pytest.raises(TypeError, match="alpha_max"):
+        nd.line_search(_rosen, x, -p, alpha_max="2")
+    with pytest.raises(ValueError, match="c1"):
+        nd.line_search(_rosen, x, -p, c1=float("nan"))
+    with pytest.raises(TypeError, match="gradient"):
+        nd.line_search(_rosen, x, -p, grad=lambda v: None)
+    assert nd.line_search(_rosen, x, -_rosen_grad(x), alpha0=np.int64(1)).success

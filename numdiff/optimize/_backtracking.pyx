@@ -28,15 +28,19 @@ cdef double EPS = 2.220446049250313e-16
 
 cdef int backtracking(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
     """Armijo backtracking; see the module docstring."""
+    cdef double amax = pm.alpha_max if pm.alpha_max < 1e300 else 1e300
     cdef double phi0 = pr.phi0, d0 = pr.dphi0, c1 = pm.c1
     cdef double a = pm.alpha0, f = 0.0, a_prev = 0.0, f_prev = phi0, t
     cdef bint first = True
     ls_init(out, phi0)
+    if not (isfinite(phi0) and isfinite(d0)):
+        out.status = LS_NONFINITE
+        return 0
     if not (d0 < 0.0):
         out.status = LS_NOT_DESCENT
         return 0
-    if a > pm.alpha_max:
-        a = pm.alpha_max
+    if a > amax:
+        a = amax
     while True:
         if out.nfev >= pm.maxiter:
             out.status = LS_MAXITER
@@ -46,7 +50,7 @@ cdef int backtracking(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
         if not isfinite(f):
             # back off until f is finite; a non-finite value is not a model point
             a *= 0.5
-            if a * fabs(d0) <= EPS * (1.0 + fabs(phi0)):
+            if a * fabs(d0) <= EPS * fabs(phi0):
                 out.status = LS_NONFINITE
                 return 0
             continue
@@ -60,7 +64,7 @@ cdef int backtracking(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
         t = safeguard(t, 0.1 * a, 0.5 * a, 0.0)
         a_prev, f_prev, first = a, f, False
         a = t
-        if a * fabs(d0) <= EPS * (1.0 + fabs(phi0)):
+        if a * fabs(d0) <= EPS * fabs(phi0):
             # the decrease asked for is below the rounding of phi(0)
             out.status = LS_INTERVAL
             return 0

@@ -120,6 +120,7 @@ cdef int _update(_HZ* h, double* a, double* fa, double* da, double* b, double* f
 
 cdef int hager_zhang(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
     """Bracket, then double secant steps with bisection; see the module docstring."""
+    cdef double amax = pm.alpha_max if pm.alpha_max < 1e300 else 1e300
     cdef _HZ h
     cdef double a = 0.0, fa, da, b, fb, db, c, fc, dc, A, B, w, cbar
     cdef double fA, dA, fB, dB
@@ -128,11 +129,14 @@ cdef int hager_zhang(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
     h.phi0, h.d0, h.c1, h.c2 = pr.phi0, pr.dphi0, pm.c1, pm.c2
     h.flim = pr.phi0 + EPS_K * fabs(pr.phi0)
     h.done = False
+    if not (isfinite(h.phi0) and isfinite(h.d0)):
+        out.status = LS_NONFINITE
+        return 0
     if not (h.d0 < 0.0):
         out.status = LS_NOT_DESCENT
         return 0
     fa, da = h.phi0, h.d0
-    c = pm.alpha0 if pm.alpha0 < pm.alpha_max else pm.alpha_max
+    c = pm.alpha0 if pm.alpha0 < amax else amax
     # back off until finite, then expand until the slope turns or phi rises
     while True:
         _eval(&h, c, &fc, &dc)
@@ -141,7 +145,7 @@ cdef int hager_zhang(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
         if isfinite(fc) and isfinite(dc):
             break
         c *= 0.5
-        if c * fabs(h.d0) <= EPS * (1.0 + fabs(h.phi0)):
+        if c * fabs(h.d0) <= EPS * fabs(h.phi0):
             out.status = LS_NONFINITE
             return 0
     while True:
@@ -156,10 +160,10 @@ cdef int hager_zhang(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
                 return 0
             break
         a, fa, da = c, fc, dc
-        if c >= pm.alpha_max:
+        if c >= amax:
             out.status = LS_CURVATURE
             return 0
-        c = RHO * c if RHO * c < pm.alpha_max else pm.alpha_max
+        c = RHO * c if RHO * c < amax else amax
         _eval(&h, c, &fc, &dc)
         if h.done:
             return 0
@@ -168,8 +172,7 @@ cdef int hager_zhang(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
             break
     # double secant steps with bisection
     while not h.done:
-        if b - a <= EPS * (fabs(a) + fabs(b)) or (b - a) * fabs(h.d0) <= EPS * (
-                1.0 + fabs(h.phi0)):
+        if b - a <= EPS * (fabs(a) + fabs(b)) or (b - a) * fabs(h.d0) <= EPS * fabs(h.phi0):
             out.status = LS_INTERVAL
             return 0
         w = b - a

@@ -22,7 +22,7 @@ MESSAGES = {
     2: "sufficient decrease (Armijo) was never met",
     3: "the curvature condition was never met before alpha_max",
     4: "the interval or the step became too small for the rounding of f",
-    5: "f was not finite at any trial point",
+    5: "f or its slope was not finite (at x, or at every trial point)",
     6: "the maximum number of evaluations was reached",
 }
 
@@ -99,15 +99,17 @@ class _Line:
                 raise TypeError("with grad=True, f must return (value, gradient)") from None
         return _scalar(out)
 
-    def value_and_slope(self, xa):
-        """``(f, phi', gradient or None)`` at the point ``xa``."""
+    def value_and_slope(self, xa, value=True):
+        """``(f, phi', gradient or None)`` at the point ``xa`` (``f`` is None
+        when ``value`` is false and the gradient comes separately)."""
         if self.grad is None:
-            # a directional derivative: central differences of f along p
-            from ..differentiate import jvp
-            fv = self.value(xa)
-            d, info = jvp(self.f, xa, self.p, args=self.args, full_output=True)
-            self.nfev += info.nfev
-            return fv, float(d), None
+            # the slope along p by a central difference: two more values of f
+            fv = self.value(xa) if value else None
+            h = _FD_STEP * max(1.0, float(np.max(np.abs(xa)))) / max(
+                float(np.max(np.abs(self.p))), 1e-300)
+            fp = self.value(xa + h * self.p)
+            fm = self.value(xa - h * self.p)
+            return fv, (fp - fm) / (2.0 * h), None
         if self.grad is True:
             out = self.f(xa, *self.args)
             try:
@@ -115,15 +117,22 @@ class _Line:
             except (TypeError, ValueError):
                 raise TypeError("with grad=True, f must return (value, gradient)") from None
             self.nfev += 1
+            fv = _scalar(fv)
         else:
-            fv = self.f(xa, *self.args)
+            fv = self.value(xa) if value else None
             g = self.grad(xa, *self.args)
-            self.nfev += 1
         self.ngev += 1
-        g = np.asarray(g, dtype=np.float64).reshape(-1)
+        try:
+            g = np.asarray(g)
+        except (TypeError, ValueError):
+            g = np.asarray(None)
+        if g.dtype.kind not in "fiub":
+            raise TypeError("the gradient must be an array of real numbers; got "
+                            f"{g.dtype}") from None
+        g = g.astype(np.float64).reshape(-1)
         if g.size != self.p.size:
             raise ValueError(f"the gradient has {g.size} elements but x has {self.p.size}")
-        return _scalar(fv), float(g @ self.p.reshape(-1)), g
+        return fv, float(g @ self.p.reshape(-1)), g
 
     def __call__(self, alpha, want_dphi):
         xa = self.x + alpha * self.p
@@ -134,11 +143,15 @@ class _Line:
         return fv, d
 
 
-def _scalar(v):
-    try:
-        return float(np.asarray(v, dtype=np.float64).reshape(()))
-    except (TypeError, ValueError):
-        raise TypeError("f must return a real scalar") from None
+#: relative step of the central difference along p when grad=None
+_FD_STEP = float(np.finfo(np.float64).eps) ** (1.0 / 3.0)
+
+
+def _scalar(v, name="f"):
+    arr = np.asarray(v)
+    if arr.dtype.kind not in "fiub" or arr.size != 1:
+        raise TypeError(f"{name} must return a real scalar; it returned {v!r:.60}")
+    return float(arr.reshape(()))
 
 
 def line_search(f, x, p, *, grad=None, f0=None, g0=None, method="more-thuente", c1=1e-4,
@@ -154,8 +167,8 @@ def line_search(f, x, p, *, grad=None, f0=None, g0=None, method="more-thuente", 
         The point and the search direction (same size).
     grad : callable, True or None, optional
         ``grad(x, *args)``; ``True`` when ``f`` returns the gradient too;
-        ``None``: the slope along ``p`` by central finite differences
-        (:func:`numdiff.jvp`, two evaluations of ``f`` a slope).
+        ``None``: the slope along ``p`` by a central difference with the
+        relative step ``eps**(1/3)`` (two more evaluations of ``f`` a slope).
     f0, g0 : float and array_like, optional
         ``f(x)`` and the gradient at ``x`` when already known.
     method : {"more-thuente", "strong-wolfe", "hager-zhang", "backtracking"}
@@ -225,10 +238,13 @@ def line_search(f, x, p, *, grad=None, f0=None, g0=None, method="more-thuente", 
     pa = pa.reshape(xa.shape)
     if not np.all(np.isfinite(pa)):
         raise ValueError("p must be finite")
-    for name, v in (("c1", c1), ("c2", c2), ("alpha0", alpha0)):
-        if isinstance(v, bool) or not isinstance(v, (int, float, np.floating)) or not \
-                math.isfinite(v):
-            raise TypeError(f"{name} must be a finite real number; got {v!r}")
+    for name, v in (("c1", c1), ("c2", c2), ("alpha0", alpha0)) + (
+            () if alpha_max is None else (("alpha_max", alpha_max),)):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(
+                v, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{name} must be a real number; got {v!r}")
+        if not math.isfinite(v) and not (name == "alpha_max" and v == math.inf):
+            raise ValueError(f"{name} must be finite; got {v!r}")
     if not 0 < c1 < c2 < 1:
         raise ValueError(f"need 0 < c1 < c2 < 1; got c1={c1}, c2={c2}")
     if method == "hager-zhang" and not c1 < 0.5:
@@ -238,18 +254,27 @@ def line_search(f, x, p, *, grad=None, f0=None, g0=None, method="more-thuente", 
     amax = math.inf if alpha_max is None else float(alpha_max)
     if not amax > 0:
         raise ValueError(f"alpha_max must be positive; got {alpha_max}")
-    maxiter = 30 if maxiter is None else V.check_int(maxiter, "maxiter", 1)
+    maxiter = 30 if maxiter is None else V.check_int(maxiter, "maxiter", 1, 10 ** 7)
     args = tuple(args)
     line = _Line(f, xa, pa, grad, args)
+    if f0 is not None:
+        f0 = _scalar(f0, "f0")
     if g0 is not None:
-        g0 = np.asarray(g0, dtype=np.float64).reshape(-1)
+        try:
+            g0 = np.asarray(g0, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            raise TypeError("g0 must be an array of real numbers") from None
         if g0.size != xa.size:
             raise ValueError(f"g0 must have x's size {xa.size}; got {g0.size}")
-        d0 = float(g0 @ pa.reshape(-1))
-        f0 = line.value(xa.copy()) if f0 is None else _scalar(f0)
+        with np.errstate(all="ignore"):
+            d0 = float(g0 @ pa.reshape(-1))
+        if f0 is None:
+            f0 = line.value(xa.copy())
     else:
-        fv, d0, _ = line.value_and_slope(xa.copy())
-        f0 = fv if f0 is None else _scalar(f0)
+        with np.errstate(all="ignore"):
+            fv, d0, _ = line.value_and_slope(xa.copy(), value=f0 is None and grad is not True)
+        if f0 is None:
+            f0 = fv
     out = _SEARCHES[method](line, f0, d0, c1=float(c1), c2=float(c2), alpha0=float(alpha0),
                             alpha_max=amax, maxiter=maxiter)
     alpha = out["alpha"]

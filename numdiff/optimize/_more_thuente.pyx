@@ -147,13 +147,17 @@ cdef double _next_step(_Step* s, double stp, double fp, double dp, double stpmin
 
 cdef int more_thuente(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
     """The Moré-Thuente search; see the module docstring."""
+    cdef double amax = pm.alpha_max if pm.alpha_max < 1e300 else 1e300
     cdef double finit = pr.phi0, ginit = pr.dphi0, c1 = pm.c1, c2 = pm.c2
-    cdef double gtest = c1 * ginit, stp = pm.alpha0, stpmin = 0.0, stpmax = pm.alpha_max
+    cdef double gtest = c1 * ginit, stp = pm.alpha0, stpmin = 0.0, stpmax = amax
     cdef double f = 0.0, g = 0.0, ftest, stmin, stmax, width, width1
     cdef double fm, fxm, fym, gm, gxm, gym
     cdef int stage = 1
     cdef _Step s
     ls_init(out, finit)
+    if not (isfinite(finit) and isfinite(ginit)):
+        out.status = LS_NONFINITE
+        return 0
     if not (ginit < 0.0):
         out.status = LS_NOT_DESCENT
         return 0
@@ -177,7 +181,7 @@ cdef int more_thuente(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
             # too long: halve towards the best point, never beyond this step
             stpmax = stp
             stp = s.stx + 0.5 * (stp - s.stx)
-            if fabs(stp - s.stx) * fabs(ginit) <= EPS * (1.0 + fabs(finit)):
+            if fabs(stp - s.stx) * fabs(ginit) <= EPS * fabs(finit):
                 out.status = LS_NONFINITE if out.alpha == 0.0 else LS_INTERVAL
                 return 0
             continue

@@ -41,17 +41,21 @@ cdef int _eval(LSProblem* pr, LSResult* out, double a, double* f, double* d) exc
 
 cdef int strong_wolfe(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
     """Bracketing and zoom; see the module docstring."""
+    cdef double amax = pm.alpha_max if pm.alpha_max < 1e300 else 1e300
     cdef double phi0 = pr.phi0, d0 = pr.dphi0, c1 = pm.c1, c2 = pm.c2
     cdef double a = pm.alpha0, f = 0.0, d = 0.0
     cdef double a_prev = 0.0, f_prev = phi0, d_prev = d0
     cdef double lo, f_lo, d_lo, hi, f_hi, d_hi, t
     cdef bint first = True, zoom = False
     ls_init(out, phi0)
+    if not (isfinite(phi0) and isfinite(d0)):
+        out.status = LS_NONFINITE
+        return 0
     if not (d0 < 0.0):
         out.status = LS_NOT_DESCENT
         return 0
-    if a > pm.alpha_max:
-        a = pm.alpha_max
+    if a > amax:
+        a = amax
     # back off until phi is finite at the first trial
     while True:
         if out.nfev >= pm.maxiter:
@@ -61,7 +65,7 @@ cdef int strong_wolfe(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
         if isfinite(f) and isfinite(d):
             break
         a *= 0.5
-        if a * fabs(d0) <= EPS * (1.0 + fabs(phi0)):
+        if a * fabs(d0) <= EPS * fabs(phi0):
             out.status = LS_NONFINITE
             return 0
     # bracketing
@@ -80,14 +84,14 @@ cdef int strong_wolfe(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
             lo, f_lo, d_lo, hi, f_hi, d_hi = a, f, d, a_prev, f_prev, d_prev
             zoom = True
             break
-        if a >= pm.alpha_max:
+        if a >= amax:
             out.status = LS_CURVATURE
             return 0
         if out.nfev >= pm.maxiter:
             out.status = LS_MAXITER
             return 0
         a_prev, f_prev, d_prev, first = a, f, d, False
-        a = min(2.0 * a, pm.alpha_max)
+        a = min(2.0 * a, amax)
         _eval(pr, out, a, &f, &d)
     # zoom: lo satisfies sufficient decrease (or is 0), hi does not help
     while True:
@@ -95,7 +99,7 @@ cdef int strong_wolfe(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
             out.status = LS_MAXITER
             return 0
         if fabs(hi - lo) <= EPS * (fabs(lo) + fabs(hi)) or \
-                fabs(hi - lo) * fabs(d0) <= EPS * (1.0 + fabs(phi0)):
+                fabs(hi - lo) * fabs(d0) <= EPS * fabs(phi0):
             out.status = LS_INTERVAL
             return 0
         if isfinite(f_hi) and isfinite(d_hi):
