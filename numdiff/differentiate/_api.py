@@ -313,22 +313,40 @@ def _default_sweep_batch(sweeper, xc, st, eps_f, dtype, full_output):
     return _sweep_outcome(D, S, Q, h, nfev, st, flagged or full_output)
 
 
+def _f_at_x(s, scalar_out, vectorized):
+    """``f(x)`` checked by :func:`_values_at_x`; a batch of one with ``vectorized``."""
+    x = s.x
+    if vectorized:
+        Y0 = np.asarray(s.call(x[..., None]))
+        if Y0.ndim == 0 or Y0.shape[-1] != 1:
+            raise ValueError("with vectorized=True, f must return shape (k,) (or M + "
+                             "(k,)) for a batch of k points along the last axis; for "
+                             f"k = 1 it returned shape {Y0.shape}")
+        y0 = Y0[..., 0]
+    else:
+        y0 = s.call(x.copy())
+    return _values_at_x(y0, scalar_out)
+
+
+def check_direction(v, shape):
+    """``v`` as a finite float64 array of ``shape`` (the direction of jvp/hvp)."""
+    try:
+        vv = np.asarray(v, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError("v must be an array of real numbers with x's shape") from None
+    if vv.shape != shape:
+        raise ValueError(f"v must have x's shape {shape}; got shape {vv.shape}")
+    if not np.all(np.isfinite(vv)):
+        raise ValueError("v must be finite")
+    return vv
+
+
 def _run_coordinates(s, scalar_out, vectorized, workers):
     """Gradient/Jacobian driver. Returns (value (N, m), info pieces)."""
     x = s.x
     vectorized = V.check_bool(vectorized, "vectorized")
     with mapper(workers) as mapfn:
-        if vectorized:
-            Y0 = s.call(x[..., None])
-            Y0 = np.asarray(Y0)
-            if Y0.ndim == 0 or Y0.shape[-1] != 1:
-                raise ValueError("with vectorized=True, f must return shape (k,) (or M + "
-                                 "(k,)) for a batch of k points along the last axis; for "
-                                 f"k = 1 it returned shape {Y0.shape}")
-            y0 = Y0[..., 0]
-        else:
-            y0 = s.call(x.copy())
-        f0, out_shape, res_dtype = _values_at_x(y0, scalar_out)
+        f0, out_shape, res_dtype = _f_at_x(s, scalar_out, vectorized)
         if scalar_out:
             out_shape = ()
         eps_f = _eps(x.dtype, res_dtype)
@@ -988,14 +1006,7 @@ def jvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
     s = _Setup(f, x, method, order, None, adaptive, bounds, args, kwargs, full_output)
     V.check_bool(vectorized, "vectorized")
     check_workers(workers)
-    try:
-        vv = np.asarray(v, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError("v must be an array of real numbers with x's shape") from None
-    if vv.shape != s.x.shape:
-        raise ValueError(f"v must have x's shape {s.x.shape}; got shape {vv.shape}")
-    if not np.all(np.isfinite(vv)):
-        raise ValueError("v must be finite")
+    vv = check_direction(v, s.x.shape)
     if s.method == "complex":
         if s_step is not None:
             V.check_step(s_step, np.zeros(()))

@@ -40,8 +40,7 @@ from .. import _validate as V
 from .._workers import FunctionCall, mapper
 from . import _engine, _kernels
 from ._stencils import get_stencil
-from ._api import (_batch_points, _batch_sweeper, _check_batch, _eps, _perturbed_values,
-                   _point_list, _values_at_x)
+from ._api import _batch_points, _batch_sweeper, _eps, _f_at_x
 
 __all__ = ["fd_hessian", "fd_hvp", "noise_level"]
 
@@ -71,56 +70,27 @@ class HessianRows:
         return self.c1.size
 
 
-def _batch_accumulate(Y, nrows, st, H, f0, want_s, want_q):
-    J = H.shape[0]
-    K = st.nonzero_offsets.size
-    Y = Y.reshape(nrows, J, K).transpose(1, 0, 2)            # (J, rows, K)
-    w = st.nonzero_weights[None, None, :]
-    D = ((Y - f0[0]) * w).sum(axis=2)[:, :, None]
-    S = Q = None
-    if want_s:
-        S = (np.abs(Y * w).sum(axis=2) + abs(st.w0) * abs(f0[0]))[:, :, None]
-    if want_q:
-        Q = ((Y - f0[0]) * st.curvature_weights[None, None, :]).sum(axis=2)[:, :, None]
-    D = D / (H ** st.n)[:, :, None]
-    return D, S, Q
-
-
-def _sweeper(f, args, kwargs, x, f0, rows, vectorized, mapfn):
+def _sweeper(s, x, f0, rows, vectorized, mapfn):
     """``sweeper(idx, stencil, H, want_s, want_q)`` over Hessian rows ``idx``."""
-    if not vectorized and mapfn is None:
-        def sweeper(idx, st, H, want_s, want_q=False):
-            J, nc = H.shape
-            D = np.empty((J, nc, 1))
-            S = np.empty((J, nc, 1)) if want_s else None
-            Q = np.empty((J, nc, 1)) if want_q else None
-            nfev = _kernels.sweep(f, args, kwargs, x, rows.c1[idx], H,
-                                  st.nonzero_offsets, st.nonzero_weights, st.w0, f0,
-                                  st.n, False, True, (), D, S,
-                                  st.curvature_weights if want_q else None,
-                                  st.curvature_w0, Q, rows.c2[idx],
-                                  np.ascontiguousarray(rows.s2[idx]))
-            return D, S, Q, nfev
-        return sweeper
-    call = FunctionCall(f, args, kwargs)
+    if vectorized or mapfn is not None:
+        return _batch_sweeper(s, x, f0, True, (), vectorized, mapfn,
+                              lambda idx, st, H: _batch_points(
+                                  x, rows.c1[idx], st, H, rows.c2[idx], rows.s2[idx]))
+    f, args, kwargs = s.f, s.args, s.kwargs
 
-    def batch(idx, st, H, want_s, want_q=False):
-        X = _batch_points(x, rows.c1[idx], st, H, rows.c2[idx], rows.s2[idx])
-        npts = X.shape[-1]
-        if vectorized:
-            Y = call(X)
-        else:
-            pts = _point_list(X)
-            Y = mapfn(call, pts)
-            if len(Y) != len(pts):
-                raise ValueError(f"workers: the map returned {len(Y)} results for "
-                                 f"{len(pts)} points; it must return one result per "
-                                 "point, in order")
-            Y = np.array([_perturbed_values(y, True) for y in Y])
-        Y = _check_batch(Y, npts, True, (), vectorized)
-        D, S, Q = _batch_accumulate(Y, idx.size, st, H, f0, want_s, want_q)
-        return D, S, Q, npts
-    return batch
+    def sweeper(idx, st, H, want_s, want_q=False):
+        J, nc = H.shape
+        D = np.empty((J, nc, 1))
+        S = np.empty((J, nc, 1)) if want_s else None
+        Q = np.empty((J, nc, 1)) if want_q else None
+        nfev = _kernels.sweep(f, args, kwargs, x, rows.c1[idx], H,
+                              st.nonzero_offsets, st.nonzero_weights, st.w0, f0,
+                              st.n, False, True, (), D, S,
+                              st.curvature_weights if want_q else None,
+                              st.curvature_w0, Q, rows.c2[idx],
+                              np.ascontiguousarray(rows.s2[idx]))
+        return D, S, Q, nfev
+    return sweeper
 
 
 def _row_bounds(bounds, xf, rows, own):
@@ -292,16 +262,7 @@ def fd_hessian(s, vectorized=False, workers=None, diag_only=False, pairs=None):
     vectorized = V.check_bool(vectorized, "vectorized")
     rows = HessianRows(n, pairs, diag_only)
     with mapper(workers) as mapfn:
-        if vectorized:
-            Y0 = np.asarray(s.call(x[..., None]))
-            if Y0.ndim == 0 or Y0.shape[-1] != 1:
-                raise ValueError("with vectorized=True, f must return shape (k,) for a "
-                                 "batch of k points along the last axis; for k = 1 it "
-                                 f"returned shape {Y0.shape}")
-            y0 = Y0[..., 0]
-        else:
-            y0 = s.call(x.copy())
-        f0, _, res_dtype = _values_at_x(y0, True)
+        f0, _, res_dtype = _f_at_x(s, True, vectorized)
         eps_f = _eps(x.dtype, res_dtype)
         xf = x.reshape(-1).astype(np.float64)
         c1, c2 = rows.c1, rows.c2
@@ -323,7 +284,7 @@ def fd_hessian(s, vectorized=False, workers=None, diag_only=False, pairs=None):
             sigma, extra = noise_level(call, x, f0[0], vectorized=vectorized, mapfn=mapfn,
                                        bounds=s.bounds)
             noise = (sigma, f0[0], eps_f)
-        sweeper = _sweeper(s.f, s.args, s.kwargs, x, f0, rows, vectorized, mapfn)
+        sweeper = _sweeper(s, x, f0, rows, vectorized, mapfn)
         rb = _row_bounds(s.bounds, xf, rows, own)
         res = _engine.run(sweeper, xf[own], base, kind=s.method, n=2, order=s.order,
                           adaptive=s.adaptive, want_error=s.full_output, bounds=rb,
@@ -391,16 +352,7 @@ def fd_hvp(s, v, vectorized=False, workers=None):
     dirs[n + 1:] = u[None, :]
     dirs[n + 1 + np.arange(n), np.arange(n)] += 1.0
     with mapper(workers) as mapfn:
-        if vectorized:
-            Y0 = np.asarray(s.call(x[..., None]))
-            if Y0.ndim == 0 or Y0.shape[-1] != 1:
-                raise ValueError("with vectorized=True, f must return shape (k,) for a "
-                                 "batch of k points; for k = 1 it returned shape "
-                                 f"{Y0.shape}")
-            y0 = Y0[..., 0]
-        else:
-            y0 = s.call(x.copy())
-        f0, _, res_dtype = _values_at_x(y0, True)
+        f0, _, res_dtype = _f_at_x(s, True, vectorized)
         eps_f = _eps(x.dtype, res_dtype)
 
         def points(idx, st, H):

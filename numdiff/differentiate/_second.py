@@ -12,7 +12,7 @@ from .. import _validate as V
 from .._info import DiffInfo
 from ..dual import _diff as _dual
 from . import _engine
-from ._api import _check_dual_options, _Setup, jacobian, jvp
+from ._api import _check_dual_options, _Setup, check_direction, jacobian, jvp
 from ._hessian import fd_hessian
 
 __all__ = ["hessian", "hessian_diag", "hvp"]
@@ -167,15 +167,7 @@ def _fd_hvp_call(f, x, v, key, order, step, adaptive, bounds, args, kwargs, full
     """``hvp`` by second differences of ``f`` along ``e_i``, ``v`` and ``e_i + v``."""
     from ._hessian import fd_hvp
     s = _Setup(f, x, key, order, step, adaptive, bounds, args, kwargs, full_output)
-    try:
-        vv = np.asarray(v, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError("v must be an array of real numbers with x's shape") from None
-    if vv.shape != s.x.shape:
-        raise ValueError(f"v must have x's shape {s.x.shape}; got shape {vv.shape}")
-    if not np.all(np.isfinite(vv)):
-        raise ValueError("v must be finite")
-    Hv, E, res, res_dtype = fd_hvp(s, vv, vectorized, workers)
+    Hv, E, res, res_dtype = fd_hvp(s, check_direction(v, s.x.shape), vectorized, workers)
     _engine.warn_failed(res, "direction")
     out = Hv.reshape(s.x.shape).astype(res_dtype, copy=False)
     out = out[()] if out.ndim == 0 else out

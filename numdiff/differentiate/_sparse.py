@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from .. import _validate as V
 from .._workers import FunctionCall, mapper
 from . import _engine
-from ._api import _batch_sweeper, _eps, _values_at_x
+from ._api import _batch_sweeper, _eps, _f_at_x
 from ._colouring import colour_columns
 from ._hessian import noise_level
 from ._stencils import get_stencil
@@ -132,15 +132,7 @@ def group_directions(s, groups, vectorized, workers, check_rows=None):
     n = x.size
     vectorized = V.check_bool(vectorized, "vectorized")
     with mapper(workers) as mapfn:
-        if vectorized:
-            Y0 = np.asarray(s.call(x[..., None]))
-            if Y0.ndim == 0 or Y0.shape[-1] != 1:
-                raise ValueError("with vectorized=True, f must return M + (k,) for a batch "
-                                 f"of k points; for k = 1 it returned shape {Y0.shape}")
-            y0 = Y0[..., 0]
-        else:
-            y0 = s.call(x.copy())
-        f0, out_shape, res_dtype = _values_at_x(y0, False)
+        f0, out_shape, res_dtype = _f_at_x(s, False, vectorized)
         m = f0.size
         if check_rows is not None:
             check_rows(m)

@@ -19,25 +19,20 @@ for Unconstrained Optimization and Nonlinear Equations*, Prentice-Hall
 from libc.math cimport INFINITY, fabs, isfinite
 
 from ._interp cimport cubic_min_ff, quad_min_fdf, safeguard
-from ._ls_common cimport (LS_ARMIJO, LS_INTERVAL, LS_MAXITER, LS_NONFINITE,
-                          LS_NOT_DESCENT, LS_OK, LSParams, LSProblem, LSResult,
-                          ls_init, py_phi)
+from ._ls_common cimport (LS_INTERVAL, LS_MAXITER, LS_NONFINITE,
+                          LS_OK, LSParams, LSProblem, LSResult,
+                          ls_alpha_max, ls_start, run_search)
 
 cdef double EPS = 2.220446049250313e-16
 
 
 cdef int backtracking(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
     """Armijo backtracking; see the module docstring."""
-    cdef double amax = pm.alpha_max if pm.alpha_max < 1e300 else 1e300
+    cdef double amax = ls_alpha_max(pm)
     cdef double phi0 = pr.phi0, d0 = pr.dphi0, c1 = pm.c1
     cdef double a = pm.alpha0, f = 0.0, a_prev = 0.0, f_prev = phi0, t
     cdef bint first = True
-    ls_init(out, phi0)
-    if not (isfinite(phi0) and isfinite(d0)):
-        out.status = LS_NONFINITE
-        return 0
-    if not (d0 < 0.0):
-        out.status = LS_NOT_DESCENT
+    if not ls_start(pr, pm, out):
         return 0
     if a > amax:
         a = amax
@@ -78,18 +73,4 @@ def run(phi, double phi0, double dphi0, double c1=1e-4, double c2=0.9, double al
 
     Returns a dict with ``alpha, phi, dphi, nfev, ngev, status``.
     """
-    cdef LSProblem pr
-    cdef LSParams pm
-    cdef LSResult out
-    pr.fn = py_phi
-    pr.ctx = <void*> phi
-    pr.phi0 = phi0
-    pr.dphi0 = dphi0
-    pm.c1 = c1
-    pm.c2 = c2
-    pm.alpha0 = alpha0
-    pm.alpha_max = alpha_max
-    pm.maxiter = maxiter
-    backtracking(&pr, &pm, &out)
-    return dict(alpha=out.alpha, phi=out.phi, dphi=out.dphi, nfev=out.nfev, ngev=out.ngev,
-                status=out.status)
+    return run_search(backtracking, phi, phi0, dphi0, c1, c2, alpha0, alpha_max, maxiter)

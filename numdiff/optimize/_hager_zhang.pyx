@@ -31,8 +31,8 @@ Softw. 32 (2006), 113-137.
 from libc.math cimport INFINITY, NAN, fabs, isfinite
 
 from ._ls_common cimport (LS_CURVATURE, LS_INTERVAL, LS_MAXITER, LS_NONFINITE,
-                          LS_NOT_DESCENT, LS_OK, LSParams, LSProblem, LSResult,
-                          ls_init, py_phi)
+                          LS_OK, LSParams, LSProblem, LSResult,
+                          ls_alpha_max, ls_start, run_search)
 
 cdef double EPS = 2.220446049250313e-16
 cdef double EPS_K = 1e-6          # approximate-Wolfe allowance on phi
@@ -120,21 +120,16 @@ cdef int _update(_HZ* h, double* a, double* fa, double* da, double* b, double* f
 
 cdef int hager_zhang(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
     """Bracket, then double secant steps with bisection; see the module docstring."""
-    cdef double amax = pm.alpha_max if pm.alpha_max < 1e300 else 1e300
+    cdef double amax = ls_alpha_max(pm)
     cdef _HZ h
     cdef double a = 0.0, fa, da, b, fb, db, c, fc, dc, A, B, w, cbar
     cdef double fA, dA, fB, dB
-    ls_init(out, pr.phi0)
+    if not ls_start(pr, pm, out):
+        return 0
     h.pr, h.pm, h.out = pr, pm, out
     h.phi0, h.d0, h.c1, h.c2 = pr.phi0, pr.dphi0, pm.c1, pm.c2
     h.flim = pr.phi0 + EPS_K * fabs(pr.phi0)
     h.done = False
-    if not (isfinite(h.phi0) and isfinite(h.d0)):
-        out.status = LS_NONFINITE
-        return 0
-    if not (h.d0 < 0.0):
-        out.status = LS_NOT_DESCENT
-        return 0
     fa, da = h.phi0, h.d0
     c = pm.alpha0 if pm.alpha0 < amax else amax
     # back off until finite, then expand until the slope turns or phi rises
@@ -201,18 +196,4 @@ def run(phi, double phi0, double dphi0, double c1=0.1, double c2=0.9,
 
     Returns a dict with ``alpha, phi, dphi, nfev, ngev, status``.
     """
-    cdef LSProblem pr
-    cdef LSParams pm
-    cdef LSResult out
-    pr.fn = py_phi
-    pr.ctx = <void*> phi
-    pr.phi0 = phi0
-    pr.dphi0 = dphi0
-    pm.c1 = c1
-    pm.c2 = c2
-    pm.alpha0 = alpha0
-    pm.alpha_max = alpha_max
-    pm.maxiter = maxiter
-    hager_zhang(&pr, &pm, &out)
-    return dict(alpha=out.alpha, phi=out.phi, dphi=out.dphi, nfev=out.nfev, ngev=out.ngev,
-                status=out.status)
+    return run_search(hager_zhang, phi, phi0, dphi0, c1, c2, alpha0, alpha_max, maxiter)

@@ -10,7 +10,7 @@
 # and fills ``out`` with the accepted step (or, on failure, the best step
 # that satisfies sufficient decrease, 0 when there is none) and a status.
 
-from libc.math cimport NAN
+from libc.math cimport NAN, isfinite
 
 cdef enum:
     LS_OK = 0              # the conditions the search promises hold
@@ -55,10 +55,48 @@ cdef inline int py_phi(void* ctx, double alpha, double* phi, double* dphi) excep
     return 0
 
 
-cdef inline void ls_init(LSResult* out, double phi0) noexcept nogil:
+cdef inline bint ls_start(LSProblem* pr, LSParams* pm, LSResult* out) noexcept nogil:
+    """The opening of every search: ``out`` at alpha = 0; False (with the
+    status set) when phi(0) or phi'(0) is not finite or p does not descend."""
     out.alpha = 0.0
-    out.phi = phi0
+    out.phi = pr.phi0
     out.dphi = NAN
     out.nfev = 0
     out.ngev = 0
     out.status = LS_OK
+    if not (isfinite(pr.phi0) and isfinite(pr.dphi0)):
+        out.status = LS_NONFINITE
+        return False
+    if not (pr.dphi0 < 0.0):
+        out.status = LS_NOT_DESCENT
+        return False
+    return True
+
+
+cdef inline double ls_alpha_max(LSParams* pm) noexcept nogil:
+    """``alpha_max`` capped at 1e300: steps never overflow to inf."""
+    return pm.alpha_max if pm.alpha_max < 1e300 else 1e300
+
+
+ctypedef int (*search_fn)(LSProblem* pr, LSParams* pm, LSResult* out) except -1
+
+
+cdef inline dict run_search(search_fn search, object phi, double phi0, double dphi0,
+                            double c1, double c2, double alpha0, double alpha_max,
+                            int maxiter):
+    """``search`` on a Python ``phi(alpha, want_dphi) -> (phi, dphi)``, as a dict."""
+    cdef LSProblem pr
+    cdef LSParams pm
+    cdef LSResult out
+    pr.fn = py_phi
+    pr.ctx = <void*> phi
+    pr.phi0 = phi0
+    pr.dphi0 = dphi0
+    pm.c1 = c1
+    pm.c2 = c2
+    pm.alpha0 = alpha0
+    pm.alpha_max = alpha_max
+    pm.maxiter = maxiter
+    search(&pr, &pm, &out)
+    return dict(alpha=out.alpha, phi=out.phi, dphi=out.dphi, nfev=out.nfev, ngev=out.ngev,
+                status=out.status)

@@ -29,8 +29,8 @@ sufficient decrease", ACM Trans. Math. Softw. 20 (1994), 286-307.
 from libc.math cimport INFINITY, fabs, isfinite, sqrt
 
 from ._ls_common cimport (LS_ARMIJO, LS_CURVATURE, LS_INTERVAL, LS_MAXITER, LS_NONFINITE,
-                          LS_NOT_DESCENT, LS_OK, LSParams, LSProblem, LSResult,
-                          ls_init, py_phi)
+                          LS_OK, LSParams, LSProblem, LSResult,
+                          ls_alpha_max, ls_start, run_search)
 
 cdef double EPS = 2.220446049250313e-16
 #: relative width below which the bracket is too small to go on
@@ -47,18 +47,23 @@ cdef inline double _max3(double a, double b, double c) noexcept nogil:
     return m if m > c else c
 
 
+cdef inline double _gamma(double theta, double da, double db) noexcept nogil:
+    """``sqrt(theta**2 - da db)`` (0 when negative), scaled against overflow."""
+    cdef double sc = _max3(fabs(theta), fabs(da), fabs(db))
+    cdef double t = (theta / sc) * (theta / sc) - (da / sc) * (db / sc)
+    return sc * sqrt(t if t > 0.0 else 0.0)
+
+
 cdef double _next_step(_Step* s, double stp, double fp, double dp, double stpmin,
                        double stpmax) noexcept nogil:
     """One safeguarded step of the paper's four cases; updates the interval."""
     cdef double sgnd = dp * (1.0 if s.dx > 0 else -1.0)
-    cdef double theta, sc, gamma, p, q, r, stpc, stpq, stpf, t
+    cdef double theta, gamma, p, q, r, stpc, stpq, stpf, t
     if fp > s.fx:
         # case 1: a higher value; the minimum is bracketed. Cubic, or halfway
         # towards the quadratic when the cubic step is the farther one.
         theta = 3.0 * (s.fx - fp) / (stp - s.stx) + s.dx + dp
-        sc = _max3(fabs(theta), fabs(s.dx), fabs(dp))
-        t = (theta / sc) * (theta / sc) - (s.dx / sc) * (dp / sc)
-        gamma = sc * sqrt(t if t > 0.0 else 0.0)
+        gamma = _gamma(theta, s.dx, dp)
         if stp < s.stx:
             gamma = -gamma
         p = (gamma - s.dx) + theta
@@ -75,9 +80,7 @@ cdef double _next_step(_Step* s, double stp, double fp, double dp, double stpmin
         # case 2: slopes of opposite signs; bracketed. Cubic or secant, the
         # one farther from stp.
         theta = 3.0 * (s.fx - fp) / (stp - s.stx) + s.dx + dp
-        sc = _max3(fabs(theta), fabs(s.dx), fabs(dp))
-        t = (theta / sc) * (theta / sc) - (s.dx / sc) * (dp / sc)
-        gamma = sc * sqrt(t if t > 0.0 else 0.0)
+        gamma = _gamma(theta, s.dx, dp)
         if stp > s.stx:
             gamma = -gamma
         p = (gamma - dp) + theta
@@ -91,9 +94,7 @@ cdef double _next_step(_Step* s, double stp, double fp, double dp, double stpmin
         # case 3: a lower value, same slope sign, slope shrinking. The cubic
         # step only if it lies beyond stp in the right direction.
         theta = 3.0 * (s.fx - fp) / (stp - s.stx) + s.dx + dp
-        sc = _max3(fabs(theta), fabs(s.dx), fabs(dp))
-        t = (theta / sc) * (theta / sc) - (s.dx / sc) * (dp / sc)
-        gamma = sc * sqrt(t if t > 0.0 else 0.0)
+        gamma = _gamma(theta, s.dx, dp)
         if stp > s.stx:
             gamma = -gamma
         p = (gamma - dp) + theta
@@ -122,9 +123,7 @@ cdef double _next_step(_Step* s, double stp, double fp, double dp, double stpmin
         # case 4: a lower value, same slope sign, slope not shrinking
         if s.brackt:
             theta = 3.0 * (fp - s.fy) / (s.sty - stp) + s.dy + dp
-            sc = _max3(fabs(theta), fabs(s.dy), fabs(dp))
-            t = (theta / sc) * (theta / sc) - (s.dy / sc) * (dp / sc)
-            gamma = sc * sqrt(t if t > 0.0 else 0.0)
+            gamma = _gamma(theta, s.dy, dp)
             if stp > s.sty:
                 gamma = -gamma
             p = (gamma - dp) + theta
@@ -147,19 +146,14 @@ cdef double _next_step(_Step* s, double stp, double fp, double dp, double stpmin
 
 cdef int more_thuente(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
     """The Moré-Thuente search; see the module docstring."""
-    cdef double amax = pm.alpha_max if pm.alpha_max < 1e300 else 1e300
+    cdef double amax = ls_alpha_max(pm)
     cdef double finit = pr.phi0, ginit = pr.dphi0, c1 = pm.c1, c2 = pm.c2
     cdef double gtest = c1 * ginit, stp = pm.alpha0, stpmin = 0.0, stpmax = amax
     cdef double f = 0.0, g = 0.0, ftest, stmin, stmax, width, width1
     cdef double fm, fxm, fym, gm, gxm, gym
     cdef int stage = 1
     cdef _Step s
-    ls_init(out, finit)
-    if not (isfinite(finit) and isfinite(ginit)):
-        out.status = LS_NONFINITE
-        return 0
-    if not (ginit < 0.0):
-        out.status = LS_NOT_DESCENT
+    if not ls_start(pr, pm, out):
         return 0
     if stp > stpmax:
         stp = stpmax
@@ -243,18 +237,4 @@ def run(phi, double phi0, double dphi0, double c1=1e-4, double c2=0.9,
 
     Returns a dict with ``alpha, phi, dphi, nfev, ngev, status``.
     """
-    cdef LSProblem pr
-    cdef LSParams pm
-    cdef LSResult out
-    pr.fn = py_phi
-    pr.ctx = <void*> phi
-    pr.phi0 = phi0
-    pr.dphi0 = dphi0
-    pm.c1 = c1
-    pm.c2 = c2
-    pm.alpha0 = alpha0
-    pm.alpha_max = alpha_max
-    pm.maxiter = maxiter
-    more_thuente(&pr, &pm, &out)
-    return dict(alpha=out.alpha, phi=out.phi, dphi=out.dphi, nfev=out.nfev, ngev=out.ngev,
-                status=out.status)
+    return run_search(more_thuente, phi, phi0, dphi0, c1, c2, alpha0, alpha_max, maxiter)
