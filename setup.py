@@ -36,6 +36,7 @@ MODULES = [
     "numdiff.optimize._strong_wolfe",
     "numdiff.optimize._more_thuente",
     "numdiff.optimize._hager_zhang",
+    "numdiff.optimize._solvers",
 ]
 
 extensions = [

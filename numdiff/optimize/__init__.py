@@ -1,5 +1,7 @@
 """Line searches (compiled, behind one C-level interface) and, later, solvers."""
 from ._initial import initial_step
 from ._line_search import LineSearchResult, line_search
+from ._minimize import bfgs, gradient_descent, lbfgs, minimize, newton
 
-__all__ = ["LineSearchResult", "initial_step", "line_search"]
+__all__ = ["LineSearchResult", "bfgs", "gradient_descent", "initial_step", "lbfgs",
+           "line_search", "minimize", "newton"]

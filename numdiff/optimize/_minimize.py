@@ -1,0 +1,404 @@
+"""``nd.minimize``: compiled line-search minimisers with honest results."""
+import math
+import numbers
+
+import numpy as np
+from scipy.optimize import OptimizeResult
+
+from .. import _validate as V
+from . import _solvers
+
+__all__ = ["minimize", "gradient_descent", "bfgs", "lbfgs", "newton", "STATUS"]
+
+METHODS = {"gradient-descent": 0, "bfgs": 1, "lbfgs": 2, "newton": 3}
+_ALIASES = {"gd": "gradient-descent", "steepest-descent": "gradient-descent",
+            "l-bfgs": "lbfgs"}
+#: Differentiation methods accepted as ``jac=`` / ``hess=`` strings.
+DERIVATIVE_METHODS = ("central", "forward", "complex", "dual")
+
+#: ``status`` -> meaning. Codes 0-2 are successes: a stated test held.
+STATUS = {
+    0: "first-order test: norm(g, inf) <= gtol",
+    1: "ftol test: the relative decrease of f fell to ftol (only with ftol given)",
+    2: "xtol test: the relative step fell to xtol (only with xtol given)",
+    3: "the maximum number of iterations was reached",
+    4: "the maximum number of evaluations of fun was reached",
+    5: "the line search could not find a lower point along the search direction",
+    6: "fun or its gradient is not finite",
+    7: "the callback raised StopIteration",
+}
+_OPTIONS = {"memory", "c1", "c2", "workers", "disp", "hess_inv"}
+
+
+def _real(v, name, low=None, allow_none=True):
+    if v is None and allow_none:
+        return None
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {type(v).__name__}")
+    v = float(v)
+    if not math.isfinite(v) or (low is not None and not v >= low):
+        raise ValueError(f"{name} must be a finite number >= {low}; got {v!r}")
+    return v
+
+
+class _Counted:
+    """A derivative helper that adds its evaluations of ``fun`` to the
+    solver's count (``Objective.extra_nfev``)."""
+
+    def __init__(self, obj, make):
+        self.obj = obj
+        self.make = make
+
+    def __call__(self, x, *args):
+        value, nfev = self.make(x, args)
+        self.obj.extra_nfev += nfev
+        return value
+
+
+def _gradient_by(method, fun, workers):
+    from ..differentiate import gradient
+
+    def make(x, args):
+        g, info = gradient(fun, x, method=method, args=args, full_output=True,
+                           workers=workers)
+        return g, info.nfev
+    return make
+
+
+def _hessian_by(method, fun, grad, workers):
+    from ..differentiate import hessian
+
+    def make(x, args):
+        if grad is not None:
+            # the gradient's calls are counted (as njev) by the wrapper
+            H = hessian(fun, x, grad=grad, args=args, workers=workers)
+            return H, 0
+        else:
+            H, info = hessian(fun, x, method=method, args=args, full_output=True,
+                              workers=workers)
+        return H, info.nfev
+    return make
+
+
+class _CountedGrad:
+    """The user's gradient callable, counted as ``njev`` (for a Hessian made
+    by differences of the gradient)."""
+
+    def __init__(self, obj, jac, pair):
+        self.obj, self.jac, self.pair = obj, jac, pair
+
+    def __call__(self, x, *args):
+        self.obj.njev += 1
+        if self.pair:
+            self.obj.nfev += 1
+            return self.jac(x, *args)[1]
+        return self.jac(x, *args)
+
+
+def minimize(fun, x0, *, method="bfgs", jac=None, hess=None, args=(), line_search=None,
+             gtol=1e-6, ftol=None, xtol=None, maxiter=None, maxfev=None, callback=None,
+             options=None):
+    """Minimise a smooth function of several variables.
+
+    A line-search method: at every iteration a search direction ``p`` (the
+    negative gradient, a quasi-Newton or a Newton direction), then a step
+    along it by one of the compiled line searches of :func:`line_search`.
+    The iteration loop, the updates and the searches are compiled; the time
+    spent outside ``fun`` and its derivatives is a few microseconds per
+    iteration for small problems.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x, *args) -> float`` with ``x`` a 1-D float64 array (a fresh
+        array at every call). With ``jac=True`` it returns ``(f, g)``.
+    x0 : array_like
+        Starting point: a real vector (a scalar is taken as one variable).
+    method : {"bfgs", "lbfgs", "newton", "gradient-descent"}, optional
+        * ``"bfgs"``: quasi-Newton with the inverse-Hessian approximation
+          scaled by ``s'y / y'y`` after the first step and updated in
+          O(n^2) per iteration (Nocedal & Wright 2006, section 6.1);
+        * ``"lbfgs"``: limited-memory BFGS, two-loop recursion over the last
+          ``options["memory"]`` (default 10) pairs (Liu & Nocedal 1989);
+        * ``"newton"``: Newton steps with the Hessian shifted by a multiple
+          of the identity until its Cholesky factorisation succeeds
+          (Nocedal & Wright Algorithm 3.3), LAPACK through SciPy;
+        * ``"gradient-descent"``: steepest descent (slow; a baseline).
+    jac : callable, True, str or None, optional
+        The gradient: a callable ``jac(x, *args)``; ``True`` when ``fun``
+        returns ``(f, g)``; or a differentiation method of
+        :func:`numdiff.gradient`: ``"central"`` (the default, ``None``),
+        ``"forward"``, ``"complex"`` or ``"dual"``. Evaluations of ``fun``
+        made by a numerical gradient are counted in ``nfev``.
+    hess : callable, str or None, optional
+        ``method="newton"`` only. A callable ``hess(x, *args)`` returning the
+        ``(n, n)`` Hessian (dense or ``scipy.sparse``), or a method of
+        :func:`numdiff.hessian`. ``None``: central differences of the
+        gradient when ``jac`` is a callable or ``True``, otherwise the
+        Hessian by ``jac``'s method (exact with ``"dual"``).
+    args : tuple, optional
+        Extra arguments of ``fun``, ``jac`` and ``hess``.
+    line_search : {"more-thuente", "strong-wolfe", "hager-zhang", "backtracking"}, optional
+        The step rule; default ``"more-thuente"`` (``c1 = 1e-4, c2 = 0.9``;
+        change them with ``options``). Backtracking only ensures sufficient
+        decrease, so quasi-Newton updates may be skipped with it.
+    gtol : float, optional
+        Success when ``norm(g, inf) <= gtol`` (default ``1e-6``).
+    ftol, xtol : float, optional
+        Extra stopping tests, off by default: success when the decrease of
+        ``f`` is at most ``ftol * max(|f|, |f_prev|, 1)``, or the step at most
+        ``xtol * (1 + norm(x))``. Each is reported by name when it fires;
+        neither implies a small gradient.
+    maxiter : int, optional
+        Iterations at most (default ``max(1000, 200 n)``).
+    maxfev : int, optional
+        Evaluations of ``fun`` at most, including those of numerical
+        derivatives (default ``100 * maxiter``).
+    callback : callable, optional
+        ``callback(intermediate_result)`` after every iteration, with an
+        :class:`~scipy.optimize.OptimizeResult` holding ``x, fun, jac, nit``
+        and ``step`` (the accepted step length). Raising ``StopIteration``
+        ends the solve with the current (best) point and ``status=7``.
+    options : dict, optional
+        ``memory`` (L-BFGS pairs, default 10), ``c1``, ``c2`` (line-search
+        constants), ``workers`` (passed to numerical derivatives),
+        ``hess_inv`` (BFGS: return the final inverse-Hessian approximation,
+        default True), ``disp`` (print the message at the end).
+
+    Returns
+    -------
+    OptimizeResult
+        ``x, fun, jac`` (the gradient at ``x``), ``nit, nfev, njev, nhev,
+        status, success, message``, ``hess_inv`` for BFGS, and
+        ``line_search_status`` (the last line search's code, see
+        :class:`LineSearchResult`). ``success`` is True only for statuses
+        0-2, each a test that held at ``x``; ``message`` names it.
+
+        =====  ==================================================
+        0      ``norm(g, inf) <= gtol``
+        1      the ftol test (only with ``ftol`` given)
+        2      the xtol test (only with ``xtol`` given)
+        3      ``maxiter`` reached
+        4      ``maxfev`` reached
+        5      the line search made no progress (the reason is in
+               ``message``); the best point is returned
+        6      ``fun`` or its gradient not finite at ``x0`` (or the
+               gradient at an accepted point)
+        7      the callback raised ``StopIteration``
+        =====  ==================================================
+
+    See Also
+    --------
+    line_search, root, scipy.optimize.minimize
+
+    Notes
+    -----
+    Every method is also a function usable as a SciPy method:
+    ``scipy.optimize.minimize(fun, x0, method=numdiff.optimize.bfgs,
+    jac=...)``.
+
+    References
+    ----------
+    .. [1] J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed.,
+       Springer, 2006.
+    .. [2] D. C. Liu and J. Nocedal, "On the limited memory BFGS method for
+       large scale optimization", *Math. Programming* 45 (1989) 503-528.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import numdiff as nd
+    >>> def rosen(x):
+    ...     return 100 * (x[1] - x[0] ** 2) ** 2 + (1 - x[0]) ** 2
+    >>> res = nd.minimize(rosen, [-1.2, 1.0], jac="dual")
+    >>> res.success, np.round(res.x, 6), res.status
+    (True, array([1., 1.]), 0)
+    >>> res.message
+    'first-order test: norm(g, inf) = ... <= gtol = 1e-06'
+    """
+    V.check_callable(fun, "fun")
+    if not isinstance(method, str):
+        raise TypeError(f"method must be a string, one of {sorted(METHODS)}; "
+                        f"got {type(method).__name__}")
+    mkey = _ALIASES.get(method.lower(), method.lower())
+    if mkey not in METHODS:
+        raise ValueError(f"method must be one of {sorted(METHODS)}; got {method!r}")
+    try:
+        x = np.array(x0, dtype=np.float64, ndmin=1)
+    except (TypeError, ValueError):
+        raise TypeError("x0 must be an array of real numbers") from None
+    if np.iscomplexobj(np.asarray(x0)):
+        raise TypeError("x0 must be real; got a complex array")
+    if x.ndim != 1 or x.size == 0:
+        raise ValueError(f"x0 must be a non-empty vector; got shape {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x0 must be finite")
+    n = x.shape[0]
+    if not isinstance(args, tuple):
+        args = (args,)
+    opts = {} if options is None else dict(options)
+    bad = set(opts) - _OPTIONS
+    if bad:
+        raise ValueError(f"unknown options {sorted(bad)}; accepted: {sorted(_OPTIONS)}")
+    gtol = _real(gtol, "gtol", 0.0, allow_none=False)
+    ftol = _real(ftol, "ftol", 0.0)
+    xtol = _real(xtol, "xtol", 0.0)
+    maxiter = max(1000, 200 * n) if maxiter is None else V.check_int(maxiter, "maxiter", 0)
+    maxfev = 100 * max(maxiter, 10) if maxfev is None else V.check_int(maxfev, "maxfev", 1)
+    c1 = _real(opts.get("c1", 1e-4), "options['c1']", 0.0, allow_none=False)
+    c2 = _real(opts.get("c2", 0.9), "options['c2']", 0.0, allow_none=False)
+    if not 0 < c1 < c2 < 1:
+        raise ValueError(f"need 0 < c1 < c2 < 1 for the line search; got c1={c1}, c2={c2}")
+    memory = V.check_int(opts.get("memory", 10), "options['memory']", 1, 10 ** 6)
+    workers = opts.get("workers")
+    if line_search is None:
+        line_search = "more-thuente"
+    if not isinstance(line_search, str) or line_search not in _solvers.SEARCHES:
+        raise ValueError(f"line_search must be one of {sorted(_solvers.SEARCHES)}; "
+                         f"got {line_search!r}")
+    if line_search == "hager-zhang" and not c1 < 0.5:
+        raise ValueError(f"line_search='hager-zhang' needs c1 < 1/2; got c1={c1}")
+    if callback is not None:
+        V.check_callable(callback, "callback")
+
+    # ------------------------------------------------------------ derivatives
+    if jac is True:
+        mode, jcall = 1, None
+    elif callable(jac):
+        mode, jcall = 0, jac
+    elif jac is None or isinstance(jac, str):
+        mode, jcall = 0, None
+        jm = "central" if jac is None else jac
+        if not isinstance(jm, str) or jm.lower() not in DERIVATIVE_METHODS:
+            raise ValueError(f"jac must be a callable, True, None or one of "
+                             f"{list(DERIVATIVE_METHODS)}; got {jac!r}")
+    else:
+        raise TypeError(f"jac must be a callable, True, None or one of "
+                        f"{list(DERIVATIVE_METHODS)}; got {type(jac).__name__}")
+    if hess is not None and mkey != "newton":
+        raise ValueError(f"hess is used by method='newton' only; got method={method!r}")
+    obj = _solvers.Objective(fun, None, None, args, mode, n)
+    if jcall is not None:
+        obj.jac = jcall
+    elif mode == 0:
+        obj.jac = _Counted(obj, _gradient_by(jm.lower(), fun, workers))
+    if mkey == "newton":
+        if callable(hess):
+            obj.hess = hess
+        elif hess is None or isinstance(hess, str):
+            if hess is not None and hess.lower() not in DERIVATIVE_METHODS:
+                raise ValueError(f"hess must be a callable, None or one of "
+                                 f"{list(DERIVATIVE_METHODS)}; got {hess!r}")
+            if hess is None and (mode == 1 or jcall is not None):
+                g = _CountedGrad(obj, fun if mode == 1 else jcall, mode == 1)
+                obj.hess = _Counted(obj, _hessian_by("central", fun, g, workers))
+            else:
+                hm = (jm if hess is None else hess).lower()
+                obj.hess = _Counted(obj, _hessian_by(hm, fun, None, workers))
+        else:
+            raise TypeError(f"hess must be a callable, None or one of "
+                            f"{list(DERIVATIVE_METHODS)}; got {type(hess).__name__}")
+
+    cb = None
+    if callback is not None:
+        def cb(xk, fk, gk, nit, alpha):
+            callback(OptimizeResult(x=xk.copy(), fun=fk, jac=gk.copy(), nit=nit, step=alpha))
+
+    want_hinv = bool(opts.get("hess_inv", True))
+    status, ls_status, f, g, nit, hess_inv, alpha = _solvers.run(
+        obj, x, METHODS[mkey], _solvers.SEARCHES[line_search], c1, c2, gtol,
+        0.0 if ftol is None else ftol, 0.0 if xtol is None else xtol, maxiter, maxfev,
+        memory, cb, want_hinv)
+    res = OptimizeResult(
+        x=x, fun=f, jac=g, nit=nit, nfev=obj.nfev + obj.extra_nfev, njev=obj.njev,
+        nhev=obj.nhev, status=status, success=status <= 2,
+        message=_message(status, ls_status, g, gtol, ftol, xtol, maxiter, maxfev),
+        line_search_status=ls_status)
+    if mkey == "bfgs" and want_hinv:
+        res.hess_inv = hess_inv
+    if opts.get("disp"):
+        print(res.message)
+    return res
+
+
+def _message(status, ls_status, g, gtol, ftol, xtol, maxiter, maxfev):
+    gn = float(np.max(np.abs(g))) if g.size else 0.0
+    if status == 0:
+        return f"first-order test: norm(g, inf) = {gn:.3g} <= gtol = {gtol:g}"
+    tail = f"; norm(g, inf) = {gn:.3g} (gtol = {gtol:g})"
+    if status == 1:
+        return f"ftol test: the relative decrease of f fell to ftol = {ftol:g}" + tail
+    if status == 2:
+        return f"xtol test: the relative step fell to xtol = {xtol:g}" + tail
+    if status == 3:
+        return f"maximum number of iterations reached (maxiter = {maxiter})" + tail
+    if status == 4:
+        return f"maximum number of evaluations reached (maxfev = {maxfev})" + tail
+    if status == 5:
+        from ._line_search import MESSAGES
+        return ("the line search made no progress: " + MESSAGES.get(ls_status, "?")
+                + "; the best point is returned" + tail)
+    if status == 6:
+        return ("fun or its gradient is not finite (at x0, or the gradient at an accepted "
+                "point); x is the last point where both were finite")
+    return "stopped by the callback (StopIteration) at the best point so far" + tail
+
+
+def _scipy_method(name):
+    def method(fun, x0, args=(), jac=None, hess=None, hessp=None, bounds=None,
+               constraints=(), callback=None, **options):
+        if bounds is not None:
+            raise ValueError(f"numdiff.optimize.{name.replace('-', '_')} does not take "
+                             "bounds")
+        if constraints not in ((), [], None):
+            raise ValueError(f"numdiff.optimize.{name.replace('-', '_')} does not take "
+                             "constraints")
+        if hessp is not None:
+            raise ValueError("hessp is not supported; pass hess")
+        kw = {}
+        for key in ("gtol", "ftol", "xtol", "maxiter", "maxfev", "line_search"):
+            if key in options:
+                kw[key] = options.pop(key)
+        return minimize(fun, x0, method=name, jac=jac, hess=hess, args=args,
+                        callback=callback, options=options or None, **kw)
+    fname = name.replace("-", "_")
+    method.__name__ = method.__qualname__ = fname
+    method.__doc__ = f"""``method="{name}"`` of :func:`numdiff.minimize` as a SciPy method.
+
+    For ``scipy.optimize.minimize(fun, x0, method=numdiff.optimize.{fname},
+    jac=..., options={{...}})``: the options are the keyword arguments of
+    :func:`numdiff.minimize` (``gtol``, ``ftol``, ``xtol``, ``maxiter``,
+    ``maxfev``, ``line_search``) and its ``options`` (``memory``, ``c1``,
+    ``c2``, ``workers``, ``hess_inv``, ``disp``). Bounds and constraints are
+    refused.
+
+    Returns
+    -------
+    OptimizeResult
+        As :func:`numdiff.minimize`.
+
+    See Also
+    --------
+    numdiff.minimize
+
+    References
+    ----------
+    .. [1] J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed.,
+       Springer, 2006.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scipy.optimize import minimize, rosen, rosen_der
+    >>> import numdiff
+    >>> res = minimize(rosen, np.zeros(5), method=numdiff.optimize.{fname}, jac=rosen_der)
+    >>> bool(res.success), bool(np.allclose(res.x, 1.0, atol=1e-5))
+    (True, True)
+    """
+    return method
+
+
+gradient_descent = _scipy_method("gradient-descent")
+bfgs = _scipy_method("bfgs")
+lbfgs = _scipy_method("lbfgs")
+newton = _scipy_method("newton")
