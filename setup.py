@@ -37,6 +37,7 @@ MODULES = [
     "numdiff.optimize._more_thuente",
     "numdiff.optimize._hager_zhang",
     "numdiff.optimize._solvers",
+    "numdiff.optimize._root",
 ]
 
 extensions = [

@@ -9,7 +9,7 @@ from ._info import DiffInfo
 from ._version import __version__
 from .differentiate import derivative, gradient, hessian, hessian_diag, hvp, jacobian, jvp
 from .dual import Dual, DualArray
-from .optimize import LineSearchResult, line_search, minimize
+from .optimize import LineSearchResult, line_search, minimize, root
 
 __all__ = ["DiffInfo", "Dual", "DualArray", "LineSearchResult", "__version__", "derivative",
-           "gradient", "hessian", "hessian_diag", "hvp", "jacobian", "jvp", "line_search", "minimize"]
+           "gradient", "hessian", "hessian_diag", "hvp", "jacobian", "jvp", "line_search", "minimize", "root"]
