@@ -28,9 +28,32 @@ STATUS = {
     7: "the callback raised StopIteration",
 }
 _OPTIONS = {"memory", "c1", "c2", "workers", "disp", "hess_inv"}
+_NO_OPTIONS = {}
+_METHOD_KEYS = {**{m: m for m in METHODS}, **_ALIASES}
+
+
+def _start(x0):
+    """``x0`` as a fresh float64 vector (a scalar is one variable); the
+    compiled loops check that it is finite."""
+    if type(x0) is np.ndarray and x0.dtype.kind in "fiu":
+        x = np.array(x0, dtype=np.float64, ndmin=1)
+    else:
+        try:
+            x = np.array(x0, dtype=np.float64, ndmin=1)
+        except (TypeError, ValueError):
+            if np.iscomplexobj(np.asarray(x0)):
+                raise TypeError("x0 must be real; got a complex array") from None
+            raise TypeError("x0 must be an array of real numbers") from None
+        if np.iscomplexobj(np.asarray(x0)):
+            raise TypeError("x0 must be real; got a complex array")
+    if x.ndim != 1 or x.size == 0:
+        raise ValueError(f"x0 must be a non-empty vector; got shape {x.shape}")
+    return x
 
 
 def _real(v, name, low=None, allow_none=True):
+    if type(v) is float and (low is None or v >= low) and v < math.inf:
+        return v
     if v is None and allow_none:
         return None
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
@@ -216,44 +239,45 @@ def minimize(fun, x0, *, method="bfgs", jac=None, hess=None, args=(), line_searc
     >>> res.message
     'first-order test: norm(g, inf) = ... <= gtol = 1e-06'
     """
-    V.check_callable(fun, "fun")
-    if not isinstance(method, str):
-        raise TypeError(f"method must be a string, one of {sorted(METHODS)}; "
-                        f"got {type(method).__name__}")
-    mkey = _ALIASES.get(method.lower(), method.lower())
-    if mkey not in METHODS:
-        raise ValueError(f"method must be one of {sorted(METHODS)}; got {method!r}")
-    try:
-        x = np.array(x0, dtype=np.float64, ndmin=1)
-    except (TypeError, ValueError):
-        raise TypeError("x0 must be an array of real numbers") from None
-    if np.iscomplexobj(np.asarray(x0)):
-        raise TypeError("x0 must be real; got a complex array")
-    if x.ndim != 1 or x.size == 0:
-        raise ValueError(f"x0 must be a non-empty vector; got shape {x.shape}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("x0 must be finite")
+    if not callable(fun):
+        V.check_callable(fun, "fun")
+    mkey = _METHOD_KEYS.get(method) if type(method) is str else None
+    if mkey is None:
+        if not isinstance(method, str):
+            raise TypeError(f"method must be a string, one of {sorted(METHODS)}; "
+                            f"got {type(method).__name__}")
+        mkey = _ALIASES.get(method.lower(), method.lower())
+        if mkey not in METHODS:
+            raise ValueError(f"method must be one of {sorted(METHODS)}; got {method!r}")
+    x = _start(x0)
     n = x.shape[0]
-    if not isinstance(args, tuple):
-        args = (args,)
-    opts = {} if options is None else dict(options)
-    bad = set(opts) - _OPTIONS
-    if bad:
-        raise ValueError(f"unknown options {sorted(bad)}; accepted: {sorted(_OPTIONS)}")
+    if type(args) is not tuple:
+        args = tuple(args) if isinstance(args, list) else (args,)
+    if options is None:
+        opts = _NO_OPTIONS
+    else:
+        opts = dict(options)
+        bad = set(opts) - _OPTIONS
+        if bad:
+            raise ValueError(f"unknown options {sorted(bad)}; accepted: {sorted(_OPTIONS)}")
     gtol = _real(gtol, "gtol", 0.0, allow_none=False)
     ftol = _real(ftol, "ftol", 0.0)
     xtol = _real(xtol, "xtol", 0.0)
     maxiter = max(1000, 200 * n) if maxiter is None else V.check_int(maxiter, "maxiter", 0)
     maxfev = 100 * max(maxiter, 10) if maxfev is None else V.check_int(maxfev, "maxfev", 1)
-    c1 = _real(opts.get("c1", 1e-4), "options['c1']", 0.0, allow_none=False)
-    c2 = _real(opts.get("c2", 0.9), "options['c2']", 0.0, allow_none=False)
-    if not 0 < c1 < c2 < 1:
-        raise ValueError(f"need 0 < c1 < c2 < 1 for the line search; got c1={c1}, c2={c2}")
-    memory = V.check_int(opts.get("memory", 10), "options['memory']", 1, 10 ** 6)
+    if opts:
+        c1 = _real(opts.get("c1", 1e-4), "options['c1']", 0.0, allow_none=False)
+        c2 = _real(opts.get("c2", 0.9), "options['c2']", 0.0, allow_none=False)
+        if not 0 < c1 < c2 < 1:
+            raise ValueError("need 0 < c1 < c2 < 1 for the line search; got "
+                             f"c1={c1}, c2={c2}")
+        memory = V.check_int(opts.get("memory", 10), "options['memory']", 1, 10 ** 6)
+    else:
+        c1, c2, memory = 1e-4, 0.9, 10
     workers = opts.get("workers")
     if line_search is None:
         line_search = "more-thuente"
-    if not isinstance(line_search, str) or line_search not in _solvers.SEARCHES:
+    if type(line_search) is not str or line_search not in _solvers.SEARCHES:
         raise ValueError(f"line_search must be one of {sorted(_solvers.SEARCHES)}; "
                          f"got {line_search!r}")
     if line_search == "hager-zhang" and not c1 < 0.5:
@@ -305,14 +329,14 @@ def minimize(fun, x0, *, method="bfgs", jac=None, hess=None, args=(), line_searc
             callback(OptimizeResult(x=xk.copy(), fun=fk, jac=gk.copy(), nit=nit, step=alpha))
 
     want_hinv = bool(opts.get("hess_inv", True))
-    status, ls_status, f, g, nit, hess_inv, alpha = _solvers.run(
+    status, ls_status, f, g, nit, hess_inv, alpha, gn = _solvers.run(
         obj, x, METHODS[mkey], _solvers.SEARCHES[line_search], c1, c2, gtol,
         0.0 if ftol is None else ftol, 0.0 if xtol is None else xtol, maxiter, maxfev,
         memory, cb, want_hinv)
     res = OptimizeResult(
         x=x, fun=f, jac=g, nit=nit, nfev=obj.nfev + obj.extra_nfev, njev=obj.njev,
         nhev=obj.nhev, status=status, success=status <= 2,
-        message=_message(status, ls_status, g, gtol, ftol, xtol, maxiter, maxfev),
+        message=_message(status, ls_status, gn, gtol, ftol, xtol, maxiter, maxfev),
         line_search_status=ls_status)
     if mkey == "bfgs" and want_hinv:
         res.hess_inv = hess_inv
@@ -321,8 +345,7 @@ def minimize(fun, x0, *, method="bfgs", jac=None, hess=None, args=(), line_searc
     return res
 
 
-def _message(status, ls_status, g, gtol, ftol, xtol, maxiter, maxfev):
-    gn = float(np.max(np.abs(g))) if g.size else 0.0
+def _message(status, ls_status, gn, gtol, ftol, xtol, maxiter, maxfev):
     if status == 0:
         return f"first-order test: norm(g, inf) = {gn:.3g} <= gtol = {gtol:g}"
     tail = f"; norm(g, inf) = {gn:.3g} (gtol = {gtol:g})"

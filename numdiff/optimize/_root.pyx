@@ -222,6 +222,9 @@ def run(System sys, cnp.ndarray x_a, bint broyden, double tol, double xtol, long
 
     for i in range(4):
         hist[i] = NAN
+    for i in range(n):
+        if not isfinite(x[i]):
+            raise ValueError("x0 must be finite")
     sys.F(x, F)
     for i in range(n):
         if not isfinite(F[i]):

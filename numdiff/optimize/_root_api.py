@@ -4,7 +4,7 @@ from scipy.optimize import OptimizeResult
 
 from .. import _validate as V
 from . import _root
-from ._minimize import DERIVATIVE_METHODS, _real
+from ._minimize import DERIVATIVE_METHODS, _real, _start
 
 __all__ = ["root", "ROOT_STATUS"]
 
@@ -135,16 +135,7 @@ def root(fun, x0, *, method="newton", jac=None, args=(), tol=None, maxiter=None,
     V.check_callable(fun, "fun")
     if not isinstance(method, str) or method.lower() not in ROOT_METHODS:
         raise ValueError(f"method must be one of {list(ROOT_METHODS)}; got {method!r}")
-    try:
-        x = np.array(x0, dtype=np.float64, ndmin=1)
-    except (TypeError, ValueError):
-        raise TypeError("x0 must be an array of real numbers") from None
-    if np.iscomplexobj(np.asarray(x0)):
-        raise TypeError("x0 must be real; got a complex array")
-    if x.ndim != 1 or x.size == 0:
-        raise ValueError(f"x0 must be a non-empty vector; got shape {x.shape}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("x0 must be finite")
+    x = _start(x0)
     n = x.shape[0]
     if not isinstance(args, tuple):
         args = (args,)

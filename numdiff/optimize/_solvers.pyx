@@ -371,7 +371,8 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
     """Minimise from ``x_a`` (a C-contiguous float64 vector, overwritten
     with the solution).
 
-    Returns ``(status, ls_status, f, g, nit, hess_inv, last_alpha)``.
+    Returns ``(status, ls_status, f, g, nit, hess_inv, last_alpha,
+    norm(g, inf))``.
     ``callback(x, f, g, nit, alpha)`` is called after every iteration (a
     ``StopIteration`` ends the solve).
     """
@@ -434,9 +435,11 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
     pm.c2 = c2
     pm.alpha_max = INFINITY
 
+    if not _all_finite(xp, n):
+        raise ValueError("x0 must be finite")
     obj.eval(xp, &f, g, True, True)
     if not (isfinite(f) and _all_finite(g, n)):
-        return ST_NONFINITE, ls_status, f, g_a, nit, None, alpha
+        return ST_NONFINITE, ls_status, f, g_a, nit, None, alpha, _norm_inf(g, n)
     st = -1
     while True:
         gn = _norm_inf(g, n)
@@ -590,4 +593,4 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
     if method == M_BFGS and want_hess_inv:
         _symmetrise(H, n)
         hess_inv = H_a
-    return st, ls_status, f, g_a, nit, hess_inv, alpha
+    return st, ls_status, f, g_a, nit, hess_inv, alpha, _norm_inf(g, n)
