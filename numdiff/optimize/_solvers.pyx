@@ -10,9 +10,10 @@ One loop serves the four methods; they differ only in the search direction:
   iteration through BLAS (Fletcher 1987, section 3.2);
 * ``lbfgs``: the two-loop recursion over the last ``m`` pairs with the
   scaling ``gamma = s'y / y'y`` (Nocedal 1980; Liu & Nocedal 1989);
-* ``newton``: the Newton step of a Hessian made positive definite by adding
-  a multiple of the identity until LAPACK's Cholesky factorisation succeeds
-  (Nocedal & Wright Algorithm 3.3).
+* ``newton``: the Newton step when LAPACK's Cholesky factorisation of the
+  Hessian succeeds; otherwise the step of the Hessian with its eigenvalues
+  replaced by their absolute values, floored at ``sqrt(eps)`` times the
+  largest (Nocedal & Wright section 3.4; Greenstadt 1967).
 
 The line searches are the shared compiled ones (``_ls_common.pxd``); the
 solver calls them through their C entry points, with ``phi`` evaluating the
@@ -25,6 +26,8 @@ References
 .. [2] D. C. Liu and J. Nocedal, "On the limited memory BFGS method for large
    scale optimization", Math. Programming 45 (1989) 503-528.
 .. [3] R. Fletcher, *Practical Methods of Optimization*, 2nd ed., Wiley, 1987.
+.. [4] J. Greenstadt, "On the relative efficiencies of gradient methods",
+   *Math. Comp.* 21 (1967) 360-367.
 """
 import numpy as np
 
@@ -33,7 +36,7 @@ from cpython.float cimport PyFloat_AS_DOUBLE, PyFloat_Check
 from libc.math cimport INFINITY, NAN, fabs, isfinite, sqrt
 from libc.string cimport memcpy
 from scipy.linalg.cython_blas cimport daxpy, ddot, dscal, dsymv, dsyr, dsyr2
-from scipy.linalg.cython_lapack cimport dpotrf, dpotrs
+from scipy.linalg.cython_lapack cimport dpotrf, dpotrs, dsyev
 
 from ._backtracking cimport backtracking
 from ._hager_zhang cimport hager_zhang
@@ -306,42 +309,50 @@ cdef void _lbfgs_direction(const double* g, double* p, const double* S, const do
         daxpy(&n, &a, S + i * n, &one, p, &one)
 
 
-cdef int _newton_direction(const double* Hm, double* A, const double* g, double* p,
-                           int n, double* tau_out) noexcept nogil:
-    """Solve (H + tau I) p = -g with the smallest tau of the sequence of
-    Nocedal & Wright's Algorithm 3.3 for which Cholesky succeeds. Returns 0,
-    or -1 when H is not finite."""
-    cdef int i, j, info = 0, one = 1, it
-    cdef double mind = INFINITY, fro = 0.0, beta, tau
-    cdef char uplo = b'L'
+cdef int _newton_direction(const double* Hm, double* A, double* lam, double* work,
+                           int lwork, const double* g, double* p, int n) noexcept nogil:
+    """The Newton step -H^{-1} g when H is positive definite (Cholesky);
+    otherwise the step of the modified Hessian V diag(max(|lambda|, delta)) V'
+    (eigenvalues by LAPACK's dsyev, delta = sqrt(eps) max|lambda|): negative
+    curvature is followed with its own magnitude instead of being swamped by
+    a shift (Nocedal & Wright 2006, section 3.4; Greenstadt 1967). Returns 0
+    (Newton), 1 (modified) or -1 (H not finite)."""
+    cdef int i, j, k, info = 0, one = 1
+    cdef double big = 0.0, delta, c
+    cdef char lo = b'L', jobz = b'V'
     for i in range(n * n):
         if not isfinite(Hm[i]):
             return -1
-        fro += Hm[i] * Hm[i]
     for i in range(n):
-        if Hm[i * n + i] < mind:
-            mind = Hm[i * n + i]
-    beta = 1e-3 * sqrt(fro) / n
-    if not (beta > 0.0):
-        beta = 1e-3
-    tau = 0.0 if mind > 0.0 else beta - mind
-    for it in range(200):
+        for j in range(n):
+            # the symmetric part (a numerical Hessian may be slightly asymmetric)
+            A[i * n + j] = 0.5 * (Hm[i * n + j] + Hm[j * n + i])
+    dpotrf(&lo, &n, A, &n, &info)
+    if info == 0:
         for i in range(n):
-            for j in range(n):
-                # symmetric part (a slightly asymmetric numerical Hessian)
-                A[i * n + j] = 0.5 * (Hm[i * n + j] + Hm[j * n + i])
-            A[i * n + i] += tau
-        dpotrf(&uplo, &n, A, &n, &info)
-        if info == 0:
-            break
-        tau = 2.0 * tau if 2.0 * tau > beta else beta
+            p[i] = -g[i]
+        dpotrs(&lo, &n, &one, A, &n, p, &n, &info)
+        return 0 if info == 0 else -1
+    for i in range(n):
+        for j in range(n):
+            A[i * n + j] = 0.5 * (Hm[i * n + j] + Hm[j * n + i])
+    dsyev(&jobz, &lo, &n, A, &n, lam, work, &lwork, &info)
     if info != 0:
         return -1
+    for k in range(n):
+        if fabs(lam[k]) > big:
+            big = fabs(lam[k])
+    delta = sqrt(EPS) * big
+    if not (delta > 0.0):
+        delta = 1.0
     for i in range(n):
-        p[i] = -g[i]
-    dpotrs(&uplo, &n, &one, A, &n, p, &n, &info)
-    tau_out[0] = tau
-    return 0 if info == 0 else -1
+        p[i] = 0.0
+    for k in range(n):
+        # column k of the eigenvectors is contiguous (Fortran order)
+        c = -ddot(&n, A + k * n, &one, g, &one) / (fabs(lam[k]) if fabs(lam[k]) > delta
+                                                   else delta)
+        daxpy(&n, &c, A + k * n, &one, p, &one)
+    return 1
 
 
 cdef void _bfgs_direction(double* H, const double* g, double* p, int n) noexcept nogil:
@@ -379,7 +390,7 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
     cdef int n = <int> x_a.shape[0], one = 1, i, k = 0, head = 0, ls_status = LS_OK, st
     cdef long nit = 0
     cdef double f = NAN, f_prev = NAN, dphi0, alpha0, alpha = NAN
-    cdef double gn, sy, yy, gamma = 1.0, tau = 0.0, xn, sn
+    cdef double gn, sy, yy, gamma = 1.0, xn, sn
     cdef bint h_scaled = False, reset_done
     cdef cnp.ndarray g_a = np.zeros(n), p_a = np.zeros(n), xt_a = np.zeros(n)
     cdef cnp.ndarray gt_a = np.zeros(n), s_a = np.zeros(n), y_a = np.zeros(n)
@@ -399,6 +410,10 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
     cdef double* Y = NULL
     cdef double* rho = NULL
     cdef double* al = NULL
+    cdef double* lam = NULL
+    cdef double* work = NULL
+    cdef int lwork = 0
+    cdef cnp.ndarray lam_a = None, work_a = None
     cdef LineCtx ctx
     cdef LSProblem pr
     cdef LSParams pm
@@ -413,6 +428,11 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
     if method == M_NEWTON:
         A_a = np.zeros((n, n))
         A = <double*> cnp.PyArray_DATA(A_a)
+        lwork = 34 * n + 8
+        lam_a = np.zeros(n)
+        work_a = np.zeros(lwork)
+        lam = <double*> cnp.PyArray_DATA(lam_a)
+        work = <double*> cnp.PyArray_DATA(work_a)
     if method == M_LBFGS:
         S_a = np.zeros((memory, n))
         Y_a = np.zeros((memory, n))
@@ -461,7 +481,7 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
                 _lbfgs_direction(g, p, S, Y, rho, al, n, memory, k, head, gamma)
             elif method == M_NEWTON:
                 obj.hessian(xp, H)
-                if _newton_direction(H, A, g, p, n, &tau) != 0:
+                if _newton_direction(H, A, lam, work, lwork, g, p, n) < 0:
                     for i in range(n):
                         p[i] = -g[i]
             else:
@@ -483,6 +503,14 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
                     p[i] = -g[i]
                 dphi0 = ddot(&n, g, &one, p, &one)
                 break
+        # A model step (quasi-Newton or Newton, after the first iteration)
+        # predicts the decrease -g.p / 2; below the rounding of f no step can
+        # show a decrease, and trials would only spend evaluations.
+        if (method != M_GD and nit > 0 and not reset_done
+                and -0.5 * dphi0 <= EPS * fabs(f)):
+            ls_status = LS_INTERVAL
+            st = ST_LINESEARCH
+            break
         # ------------------------------------------------ first trial step
         if method == M_GD:
             if nit == 0:
@@ -508,7 +536,9 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
         ctx.last_alpha = NAN
         srch(&pr, &pm, &out)
         ls_status = out.status
-        if not (out.alpha > 0.0):
+        # progress: a positive step that lowers f (Armijo can hold with f
+        # unchanged when alpha * slope is below the rounding of f)
+        if not (out.alpha > 0.0 and out.phi < f):
             if ls_status == LS_OK:
                 ls_status = LS_INTERVAL
             # no progress along p: a quasi-Newton model gets one restart
@@ -527,7 +557,7 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
                 ctx.last_alpha = NAN
                 srch(&pr, &pm, &out)
                 ls_status = out.status
-            if not (out.alpha > 0.0):
+            if not (out.alpha > 0.0 and out.phi < f):
                 if ls_status == LS_OK:
                     ls_status = LS_INTERVAL
                 st = ST_MAXFEV if obj.nfev + obj.extra_nfev >= maxfev else ST_LINESEARCH
