@@ -519,7 +519,14 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
                 alpha0 = quadratic_step(f, f_prev, dphi0)
                 if 1.01 * alpha0 < 1e300:
                     alpha0 = 1.01 * alpha0
+        elif nit == 0 and (method == M_BFGS or method == M_LBFGS):
+            # a step of unit length along -g (the quasi-Newton model has no
+            # curvature yet)
+            alpha0 = 1.0 / sqrt(ddot(&n, g, &one, g, &one))
+            if not (alpha0 < 1.0):
+                alpha0 = 1.0
         elif (method == M_BFGS and not h_scaled) or (method == M_LBFGS and k == 0):
+            # a restart after a failed search: Hager & Zhang's scale-aware step
             alpha0 = first_step(_norm_inf(xp, n), f, gn, ddot(&n, g, &one, g, &one))
             if alpha0 > 1.0:
                 alpha0 = 1.0

@@ -3,11 +3,11 @@ import argparse
 import sys
 import time
 
-from . import _differentiation, _hessians, _sparse
+from . import _differentiation, _hessians, _solvers, _sparse
 from ._report import format_table, to_json
 
 AREAS = {"differentiation": _differentiation.run, "hessians": _hessians.run,
-         "sparse": _sparse.run}
+         "sparse": _sparse.run, "minimize": _solvers.run_minimize, "root": _solvers.run_root}
 
 
 def run_all(quick=False, areas=None, progress=None):
