@@ -236,8 +236,8 @@ def minimize(fun, x0, *, method="bfgs", jac=None, hess=None, args=(), line_searc
     >>> res = nd.minimize(rosen, [-1.2, 1.0], jac="dual")
     >>> res.success, np.round(res.x, 6), res.status
     (True, array([1., 1.]), 0)
-    >>> res.message
-    'first-order test: norm(g, inf) = ... <= gtol = 1e-06'
+    >>> res.message.startswith("first-order test: norm(g, inf) =")
+    True
     """
     if not callable(fun):
         V.check_callable(fun, "fun")
@@ -386,6 +386,7 @@ def _scipy_method(name):
                         callback=callback, options=options or None, **kw)
     fname = name.replace("-", "_")
     method.__name__ = method.__qualname__ = fname
+    hess = ",\n    ...                hess=lambda x: np.diag(2 * w)" if name == "newton" else ""
     method.__doc__ = f"""``method="{name}"`` of :func:`numdiff.minimize` as a SciPy method.
 
     For ``scipy.optimize.minimize(fun, x0, method=numdiff.optimize.{fname},
@@ -412,10 +413,12 @@ def _scipy_method(name):
     Examples
     --------
     >>> import numpy as np
-    >>> from scipy.optimize import minimize, rosen, rosen_der
+    >>> from scipy.optimize import minimize
     >>> import numdiff
-    >>> res = minimize(rosen, np.zeros(5), method=numdiff.optimize.{fname}, jac=rosen_der)
-    >>> bool(res.success), bool(np.allclose(res.x, 1.0, atol=1e-5))
+    >>> w = np.arange(1.0, 6.0)
+    >>> res = minimize(lambda x: np.sum(w * (x - 1) ** 2), np.zeros(5),
+    ...                method=numdiff.optimize.{fname}, jac=lambda x: 2 * w * (x - 1){hess})
+    >>> bool(res.success), bool(np.allclose(res.x, 1.0))
     (True, True)
     """
     return method
