@@ -133,3 +133,63 @@ class ExtendedRosenbrock:
 
     def track_final_gradient(self, n, solver):
         return float(np.max(np.abs(ext_rosen_grad(self.res.x))))
+
+
+class MGH:
+    """The 35 Moré–Garbow–Hillstrom problems, as in the verify report."""
+    params = ["numdiff bfgs", "numdiff lbfgs", "numdiff newton", "scipy BFGS",
+              "scipy L-BFGS-B", "scipy Newton-CG", "scipy trust-exact"]
+    param_names = ["solver"]
+    timeout = 120
+
+    def setup(self, solver):
+        from numdiff.verify import _mgh, _solvers
+        self.problems = _mgh.PROBLEMS
+        lib, name = solver.split(" ", 1)
+        self.fn = (_solvers.NUMDIFF if lib == "numdiff" else _solvers.SCIPY)[name]
+        self.runs = _solvers.solve_all(self.fn, self.problems)
+
+    def time_all_problems(self, solver):
+        from numdiff.verify import _solvers
+        _solvers.solve_all(self.fn, self.problems)
+
+    def track_solved(self, solver):
+        return sum(r["solved"] for r in self.runs)
+
+    def track_solved_strictly(self, solver):
+        return sum(r["strict"] for r in self.runs)
+
+    def track_false_successes(self, solver):
+        return sum(r["false"] for r in self.runs)
+
+    def track_evaluations(self, solver):
+        return sum(r["evals"] for r in self.runs)
+
+    def track_iterations(self, solver):
+        return sum(r["nit"] for r in self.runs)
+
+
+class RootMGH:
+    """The square Moré–Garbow–Hillstrom systems beside ``scipy.optimize.root``."""
+    params = ["numdiff newton", "numdiff broyden", "scipy hybr", "scipy lm"]
+    param_names = ["solver"]
+
+    def setup(self, solver):
+        from numdiff.verify import _mgh, _solvers
+        self.problems = [p for p in _mgh.PROBLEMS if p.square]
+        lib, name = solver.split(" ", 1)
+        self.fn = (_solvers.ROOTS if lib == "numdiff" else _solvers.ROOT_PEERS)[name]
+        self.runs = _solvers.solve_roots(self.fn, self.problems)
+
+    def time_all_problems(self, solver):
+        from numdiff.verify import _solvers
+        _solvers.solve_roots(self.fn, self.problems)
+
+    def track_solved(self, solver):
+        return sum(r["solved"] for r in self.runs)
+
+    def track_false_successes(self, solver):
+        return sum(r["false"] for r in self.runs)
+
+    def track_evaluations(self, solver):
+        return sum(r["evals"] for r in self.runs)
