@@ -113,3 +113,22 @@ def test_float_fast_path_still_refuses_unsafe_functions():
         nd.derivative(lambda t: abs(t) ** 3, 1.5, method="complex")
     with pytest.raises(ValueError, match="central"):
         nd.derivative(lambda t: float(t) ** 2, 1.5, method="complex")
+
+
+def test_non_analytic_terms_that_cancel_in_an_all_ones_direction_are_refused():
+    # an L1 term with one negative and one positive variable: checking only
+    # the sum of the gradient would see nothing
+    with pytest.raises(ValueError, match="central"):
+        nd.gradient(lambda x: np.sum(x ** 2) + np.sum(np.abs(x)), np.array([-1.0, 1.0]),
+                    method="complex")
+
+
+def test_small_difference_of_large_terms_is_not_called_non_analytic():
+    # Powell's badly scaled function near its solution: f is 3e-6 while its
+    # terms are 1, and complex exp rounds differently from real exp
+    def f(x):
+        return (1e4 * x[0] * x[1] - 1) ** 2 + (np.exp(-x[0]) + np.exp(-x[1]) - 1.0001) ** 2
+
+    x = np.array([1.58021287e-05, 6.32736290e+00])
+    g = nd.gradient(f, x, method="complex")
+    np.testing.assert_allclose(g, nd.gradient(f, x, method="dual"), rtol=1e-12)

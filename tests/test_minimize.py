@@ -452,3 +452,100 @@ def test_property_success_means_the_gradient_test_held(seed, method, scale):
     if res.success:
         assert np.max(np.abs(g(res.x))) <= 1e-6
     assert res.fun <= f(x0)
+
+
+# ------------------------------------------------------------------ review fixes
+def test_byte_swapped_gradient_is_read_by_value():
+    res = nd.minimize(lambda x: np.sum((x - 1) ** 2), [0.0, 0.0],
+                      jac=lambda x: (2 * (x - 1)).astype(">f8"))
+    assert res.success and res.nit > 0
+    np.testing.assert_allclose(res.x, 1.0, atol=1e-7)
+
+
+@pytest.mark.parametrize("hess", ["central", "complex", "dual", None])
+def test_jac_true_with_newton_hessian_methods(hess):
+    res = nd.minimize(lambda x: (np.sum((x - 1) ** 4 + (x - 1) ** 2), 4 * (x - 1) ** 3
+                                 + 2 * (x - 1)), [0.0, 3.0], jac=True, method="newton",
+                      hess=hess)
+    assert res.success
+    np.testing.assert_allclose(res.x, 1.0, atol=1e-6)
+
+
+def test_scipy_tol_maps_to_gtol():
+    res = so.minimize(so.rosen, np.array([-1.2, 1.0]), method=nd.optimize.bfgs,
+                      jac=so.rosen_der, tol=1e-9)
+    assert res.success and np.max(np.abs(res.jac)) <= 1e-9
+
+
+def test_scipy_legacy_callback_gets_x():
+    xs = []
+    so.minimize(so.rosen, np.array([-1.2, 1.0]), method=nd.optimize.bfgs, jac=so.rosen_der,
+                callback=lambda xk: xs.append(xk))
+    assert xs and all(isinstance(x, np.ndarray) and x.shape == (2,) for x in xs)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_maxfev_is_a_budget_with_numerical_derivatives(method):
+    calls = Counter(rosen)
+    res = nd.minimize(calls, np.full(10, -1.0), method=method, maxfev=50)
+    assert res.status == 4 and not res.success
+    # no evaluation starts past the budget; one numerical derivative under way
+    # (2n + 1 calls for a gradient, more for Newton's Hessian) may complete
+    extra = 2 * 10 + 1
+    if method == "newton":
+        extra = nd.hessian(rosen, np.full(10, -1.0), full_output=True)[1].nfev
+    assert res.nfev == calls.calls <= 50 + extra
+    assert res.fun == rosen(res.x)
+
+
+def test_numerical_gradient_costs_what_a_gradient_costs():
+    calls = Counter(rosen)
+    res = nd.minimize(calls, np.array([-1.2, 1.0]))
+    other = Counter(rosen)
+    ref = nd.minimize(other, np.array([-1.2, 1.0]), jac=lambda x: nd.gradient(other, x))
+    assert res.nfev == calls.calls == other.calls
+    np.testing.assert_array_equal(res.x, ref.x)
+
+
+@pytest.mark.parametrize("offset", [1e4, 1e6, 1e8])
+@pytest.mark.parametrize("search", SEARCHES[:3])
+def test_large_constant_offsets_still_converge(offset, search):
+    def f(x):
+        return offset + np.sum(np.cosh(x - 1)) + 0.1 * np.sum(x ** 4)
+
+    def g(x):
+        return np.sinh(x - 1) + 0.4 * x ** 3
+
+    res = nd.minimize(f, [-2.0, 3.0, 0.5], jac=g, line_search=search)
+    ref = so.minimize(f, [-2.0, 3.0, 0.5], jac=g, method="BFGS")
+    if res.success:
+        assert np.max(np.abs(g(res.x))) <= 1e-6
+    else:
+        # f is flat to rounding there; the reason is said and the point is as
+        # good as SciPy's
+        assert res.status == 5 and "rounding" in res.message
+        assert np.max(np.abs(g(res.x))) <= 10 * max(np.max(np.abs(g(ref.x))), 1e-6)
+
+
+def test_stalled_solve_stops_without_burning_the_budget():
+    # Meyer's function: f is 88 at the minimum and the gradient cannot reach
+    # 1e-6 in floating point
+    from numdiff.verify import _mgh
+    p = _mgh.get(10)
+    res = nd.minimize(p.fun, p.x0, jac=p.grad)
+    assert not res.success and res.status == 5
+    assert res.fun - p.fstar <= 1e-5 * p.fstar
+    assert res.nit < 1000 and res.nfev < 3000
+
+
+def test_triangular_hessian_is_refused():
+    A, b, f, g = quadratic(4)
+    with pytest.raises(ValueError, match="symmetric"):
+        nd.minimize(f, np.zeros(4), method="newton", jac=g, hess=lambda x: np.triu(A))
+
+
+def test_options_must_be_a_dict():
+    with pytest.raises(TypeError, match="options"):
+        nd.minimize(rosen, [0.0, 0.0], options=[1])
+    with pytest.raises(ValueError, match="maxiter"):
+        nd.minimize(rosen, [0.0, 0.0], maxiter=10 ** 20)

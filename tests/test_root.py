@@ -192,3 +192,28 @@ def test_property_success_means_small_residual(n, seed, method):
         assert np.max(np.abs(F(res.x))) <= 1e-10
     else:
         assert res.status in (2, 3, 4)
+
+
+def test_broyden_does_not_call_a_well_conditioned_root_singular():
+    A = np.array([[0.042, -0.263, -0.818], [-0.601, 3.469, 1.12], [1.74, 0.274, 3.239]])
+    b = np.array([2.102, -0.666, 0.416])
+    res = nd.root(lambda x: A @ x + 0.1 * x ** 3 - b, [7.476, -1.792, -0.482],
+                  method="broyden", jac=lambda x: A + np.diag(0.3 * x ** 2))
+    assert res.success and not res.singular
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_maxfev_is_a_budget(method):
+    calls = [0]
+
+    def F(x):
+        calls[0] += 1
+        return powell_singular(x)
+
+    res = nd.root(F, [3.0, -1.0, 0.0, 1.0], method=method, options={"maxfev": 10})
+    assert res.status == 3 and res.nfev == calls[0] <= 10 + 2 * 4 + 1
+
+
+def test_method_type_error():
+    with pytest.raises(TypeError, match="method"):
+        nd.root(circle, [1.0, 0.5], method=None)

@@ -23,7 +23,8 @@ STATUS = {
     2: "xtol test: the relative step fell to xtol (only with xtol given)",
     3: "the maximum number of iterations was reached",
     4: "the maximum number of evaluations of fun was reached",
-    5: "the line search could not find a lower point along the search direction",
+    5: "no further progress: the line search found no lower point, or f and the "
+       "gradient stopped decreasing (rounding)",
     6: "fun or its gradient is not finite",
     7: "the callback raised StopIteration",
 }
@@ -64,43 +65,60 @@ def _real(v, name, low=None, allow_none=True):
     return v
 
 
-class _Counted:
-    """A derivative helper that adds its evaluations of ``fun`` to the
-    solver's count (``Objective.extra_nfev``)."""
+class _Value:
+    """``fun``'s value (the first item of a ``jac=True`` pair); picklable
+    when ``fun`` is."""
 
-    def __init__(self, obj, make):
-        self.obj = obj
-        self.make = make
+    def __init__(self, fun, pair):
+        self.fun, self.pair = fun, pair
 
     def __call__(self, x, *args):
-        value, nfev = self.make(x, args)
-        self.obj.extra_nfev += nfev
-        return value
+        y = self.fun(x, *args)
+        return y[0] if self.pair else y
 
 
-def _gradient_by(method, fun, workers):
-    from ..differentiate import gradient
+class _Tally:
+    """Counts the calls of ``fun`` made in this process."""
 
-    def make(x, args):
-        g, info = gradient(fun, x, method=method, args=args, full_output=True,
-                           workers=workers)
-        return g, info.nfev
-    return make
+    def __init__(self, value):
+        self.value, self.calls = value, 0
+
+    def __call__(self, x, *args):
+        self.calls += 1
+        return self.value(x, *args)
 
 
-def _hessian_by(method, fun, grad, workers):
-    from ..differentiate import hessian
+class _Derivative:
+    """A derivative of ``fun`` by numdiff (``gradient`` or ``hessian``) with
+    every call of ``fun`` added to the solver's ``nfev``.
 
-    def make(x, args):
-        if grad is not None:
-            # the gradient's calls are counted (as njev) by the wrapper
-            H = hessian(fun, x, grad=grad, args=args, workers=workers)
-            return H, 0
-        else:
-            H, info = hessian(fun, x, method=method, args=args, full_output=True,
-                              workers=workers)
-        return H, info.nfev
-    return make
+    In-process calls are tallied; points sent to ``workers`` are counted by
+    the map, which receives ``fun`` itself (so a process pool pickles the
+    user's function, not the tally). Results equal the serial ones.
+    """
+
+    def __init__(self, which, obj, fun, pair, mapfn, **kw):
+        self.which, self.obj, self.kw = which, obj, kw
+        self.tally = _Tally(_Value(fun, pair))
+        self.mapfn = mapfn
+
+    def _map(self, func, points):
+        from .._workers import FunctionCall
+        points = list(points)
+        self.obj.extra_nfev += len(points)
+        if isinstance(func, FunctionCall) and func.f is self.tally:
+            func = FunctionCall(self.tally.value, func.args, func.kwargs)
+        return self.mapfn(func, points)
+
+    def __call__(self, x, *args):
+        from .. import differentiate
+        fn = getattr(differentiate, self.which)
+        before = self.tally.calls
+        try:
+            return fn(self.tally, x, args=args, workers=None if self.mapfn is None
+                      else self._map, **self.kw)
+        finally:
+            self.obj.extra_nfev += self.tally.calls - before
 
 
 class _CountedGrad:
@@ -143,9 +161,11 @@ def minimize(fun, x0, *, method="bfgs", jac=None, hess=None, args=(), line_searc
           O(n^2) per iteration (Nocedal & Wright 2006, section 6.1);
         * ``"lbfgs"``: limited-memory BFGS, two-loop recursion over the last
           ``options["memory"]`` (default 10) pairs (Liu & Nocedal 1989);
-        * ``"newton"``: Newton steps with the Hessian shifted by a multiple
-          of the identity until its Cholesky factorisation succeeds
-          (Nocedal & Wright Algorithm 3.3), LAPACK through SciPy;
+        * ``"newton"``: the Newton step when the Hessian's Cholesky
+          factorisation succeeds, otherwise the step of the Hessian with its
+          eigenvalues replaced by their absolute values, floored at
+          ``sqrt(eps)`` times the largest (Nocedal & Wright section 3.4),
+          LAPACK through SciPy;
         * ``"gradient-descent"``: steepest descent (slow; a baseline).
     jac : callable, True, str or None, optional
         The gradient: a callable ``jac(x, *args)``; ``True`` when ``fun``
@@ -175,8 +195,9 @@ def minimize(fun, x0, *, method="bfgs", jac=None, hess=None, args=(), line_searc
     maxiter : int, optional
         Iterations at most (default ``max(1000, 200 n)``).
     maxfev : int, optional
-        Evaluations of ``fun`` at most, including those of numerical
-        derivatives (default ``100 * maxiter``).
+        No evaluation of ``fun`` starts once ``maxfev`` calls have been made,
+        counting those of numerical derivatives (a numerical derivative
+        under way is completed). Default ``100 * max(maxiter, 10)``.
     callback : callable, optional
         ``callback(intermediate_result)`` after every iteration, with an
         :class:`~scipy.optimize.OptimizeResult` holding ``x, fun, jac, nit``
@@ -203,8 +224,10 @@ def minimize(fun, x0, *, method="bfgs", jac=None, hess=None, args=(), line_searc
         2      the xtol test (only with ``xtol`` given)
         3      ``maxiter`` reached
         4      ``maxfev`` reached
-        5      the line search made no progress (the reason is in
-               ``message``); the best point is returned
+        5      no further progress: the line search found no lower
+               point, or neither ``f`` nor ``norm(g)`` decreased in
+               three iterations (rounding); the reason is in
+               ``message`` and the best point is returned
         6      ``fun`` or its gradient not finite at ``x0`` (or the
                gradient at an accepted point)
         7      the callback raised ``StopIteration``
@@ -252,10 +275,12 @@ def minimize(fun, x0, *, method="bfgs", jac=None, hess=None, args=(), line_searc
     x = _start(x0)
     n = x.shape[0]
     if type(args) is not tuple:
-        args = tuple(args) if isinstance(args, list) else (args,)
+        args = (args,)              # as scipy.optimize.minimize
     if options is None:
         opts = _NO_OPTIONS
     else:
+        if not isinstance(options, dict):
+            raise TypeError(f"options must be a dict; got {type(options).__name__}")
         opts = dict(options)
         bad = set(opts) - _OPTIONS
         if bad:
@@ -263,8 +288,11 @@ def minimize(fun, x0, *, method="bfgs", jac=None, hess=None, args=(), line_searc
     gtol = _real(gtol, "gtol", 0.0, allow_none=False)
     ftol = _real(ftol, "ftol", 0.0)
     xtol = _real(xtol, "xtol", 0.0)
-    maxiter = max(1000, 200 * n) if maxiter is None else V.check_int(maxiter, "maxiter", 0)
-    maxfev = 100 * max(maxiter, 10) if maxfev is None else V.check_int(maxfev, "maxfev", 1)
+    maxiter = max(1000, 200 * n) if maxiter is None else V.check_int(maxiter, "maxiter", 0,
+                                                                        2 ** 62)
+    maxfev = 100 * max(maxiter, 10) if maxfev is None else V.check_int(maxfev, "maxfev", 1,
+                                                                      2 ** 62)
+    maxfev = min(maxfev, 2 ** 62)
     if opts:
         c1 = _real(opts.get("c1", 1e-4), "options['c1']", 0.0, allow_none=False)
         c2 = _real(opts.get("c2", 0.9), "options['c2']", 0.0, allow_none=False)
@@ -301,11 +329,24 @@ def minimize(fun, x0, *, method="bfgs", jac=None, hess=None, args=(), line_searc
                         f"{list(DERIVATIVE_METHODS)}; got {type(jac).__name__}")
     if hess is not None and mkey != "newton":
         raise ValueError(f"hess is used by method='newton' only; got method={method!r}")
+    jm = jm if mode == 0 and jcall is None else None
+    rest = (fun, x, mkey, method, mode, jcall, jm, hess, args, n, line_search, c1, c2, gtol,
+            ftol, xtol, maxiter, maxfev, memory, callback, opts)
+    if workers is None:
+        return _solve(*rest, None)
+    from .._workers import check_workers, mapper
+    # an int makes a process pool that lives for the whole solve
+    with mapper(check_workers(workers)) as mapfn:
+        return _solve(*rest, mapfn)
+
+
+def _solve(fun, x, mkey, method, mode, jcall, jm, hess, args, n, line_search, c1, c2, gtol,
+           ftol, xtol, maxiter, maxfev, memory, callback, opts, mapfn):
     obj = _solvers.Objective(fun, None, None, args, mode, n)
     if jcall is not None:
         obj.jac = jcall
     elif mode == 0:
-        obj.jac = _Counted(obj, _gradient_by(jm.lower(), fun, workers))
+        obj.jac = _Derivative("gradient", obj, fun, False, mapfn, method=jm.lower())
     if mkey == "newton":
         if callable(hess):
             obj.hess = hess
@@ -315,10 +356,10 @@ def minimize(fun, x0, *, method="bfgs", jac=None, hess=None, args=(), line_searc
                                  f"{list(DERIVATIVE_METHODS)}; got {hess!r}")
             if hess is None and (mode == 1 or jcall is not None):
                 g = _CountedGrad(obj, fun if mode == 1 else jcall, mode == 1)
-                obj.hess = _Counted(obj, _hessian_by("central", fun, g, workers))
+                obj.hess = _Derivative("hessian", obj, fun, mode == 1, mapfn, grad=g)
             else:
                 hm = (jm if hess is None else hess).lower()
-                obj.hess = _Counted(obj, _hessian_by(hm, fun, None, workers))
+                obj.hess = _Derivative("hessian", obj, fun, mode == 1, mapfn, method=hm)
         else:
             raise TypeError(f"hess must be a callable, None or one of "
                             f"{list(DERIVATIVE_METHODS)}; got {type(hess).__name__}")
@@ -359,12 +400,28 @@ def _message(status, ls_status, gn, gtol, ftol, xtol, maxiter, maxfev):
         return f"maximum number of evaluations reached (maxfev = {maxfev})" + tail
     if status == 5:
         from ._line_search import MESSAGES
-        return ("the line search made no progress: " + MESSAGES.get(ls_status, "?")
-                + "; the best point is returned" + tail)
+        why = {6: "the line search used its 30 trials without meeting its conditions",
+               7: "neither f nor norm(g) decreased in three iterations: they are at "
+                  "the level of their rounding"}.get(ls_status) or (
+            "the line search found no lower point: " + MESSAGES.get(ls_status, "?"))
+        return why + "; the best point is returned" + tail
     if status == 6:
         return ("fun or its gradient is not finite (at x0, or the gradient at an accepted "
                 "point); x is the last point where both were finite")
     return "stopped by the callback (StopIteration) at the best point so far" + tail
+
+
+def _takes_result(callback):
+    """SciPy's rule: a callback whose only parameter is named
+    ``intermediate_result`` gets the result; others get ``x``."""
+    import inspect
+    if hasattr(callback, "stop_iteration"):      # already wrapped by SciPy
+        return True
+    try:
+        params = inspect.signature(callback).parameters
+    except (TypeError, ValueError):
+        return True
+    return set(params) == {"intermediate_result"}
 
 
 def _scipy_method(name):
@@ -379,9 +436,18 @@ def _scipy_method(name):
         if hessp is not None:
             raise ValueError("hessp is not supported; pass hess")
         kw = {}
+        if "tol" in options:             # scipy.optimize.minimize(tol=...)
+            tol = options.pop("tol")
+            if tol is not None:
+                options.setdefault("gtol", tol)
         for key in ("gtol", "ftol", "xtol", "maxiter", "maxfev", "line_search"):
             if key in options:
                 kw[key] = options.pop(key)
+        if callback is not None and not _takes_result(callback):
+            user = callback
+
+            def callback(intermediate_result):     # SciPy's legacy callback(xk)
+                return user(intermediate_result.x)
         return minimize(fun, x0, method=name, jac=jac, hess=hess, args=args,
                         callback=callback, options=options or None, **kw)
     fname = name.replace("-", "_")

@@ -44,16 +44,23 @@ cdef enum:
     RT_CALLBACK = 6
 
 
+class Budget(Exception):
+    """Raised before an evaluation of ``fun`` beyond ``maxfev``."""
+
+
 cdef class System:
-    """The user's ``F`` and Jacobian, evaluated into C buffers and counted."""
+    """The user's ``F`` and Jacobian, evaluated into C buffers and counted.
+
+    No evaluation starts once ``maxfev`` calls of ``fun`` have been made."""
     cdef public object fun, jac
     cdef public tuple args
     cdef public Py_ssize_t n
-    cdef public long nfev, njev, extra_nfev
+    cdef public long nfev, njev, extra_nfev, maxfev
 
     def __init__(self, fun, jac, tuple args, Py_ssize_t n):
         self.fun, self.jac, self.args, self.n = fun, jac, args, n
         self.nfev = self.njev = self.extra_nfev = 0
+        self.maxfev = 1 << 62
 
     cdef object _xarray(self, const double* x):
         cdef cnp.npy_intp dim = self.n
@@ -62,6 +69,8 @@ cdef class System:
         return xa
 
     cdef int F(self, const double* x, double* out) except -1:
+        if self.nfev + self.extra_nfev >= self.maxfev:
+            raise Budget()
         r = self.fun(self._xarray(x), *self.args)
         self.nfev += 1
         a = np.asarray(r)
@@ -70,12 +79,14 @@ cdef class System:
         if a.shape != (self.n,):
             raise ValueError(f"fun must return a vector of x0's size ({self.n},); got "
                              f"shape {a.shape}")
-        a = np.ascontiguousarray(a, dtype=np.float64)
+        a = np.ascontiguousarray(a, dtype=np.float64)     # native byte order too
         memcpy(out, cnp.PyArray_DATA(a), self.n * sizeof(double))
         return 0
 
     cdef int J(self, const double* x, double* out) except -1:
         """The Jacobian, stored column-major (Fortran order) for LAPACK."""
+        if self.nfev + self.extra_nfev >= self.maxfev:
+            raise Budget()
         r = self.jac(self._xarray(x), *self.args)
         self.njev += 1
         if hasattr(r, "toarray") and not isinstance(r, np.ndarray):
@@ -225,97 +236,103 @@ def run(System sys, cnp.ndarray x_a, bint broyden, double tol, double xtol, long
     for i in range(n):
         if not isfinite(x[i]):
             raise ValueError("x0 must be finite")
-    sys.F(x, F)
-    for i in range(n):
-        if not isfinite(F[i]):
-            return RT_NONFINITE, F_a, nit, rcond, regularised, None, ()
-    hist[3] = _norm_inf(F, n)
-    while True:
-        fn = _norm_inf(F, n)
-        if fn <= tol:
-            st = RT_TOL
-            break
-        if nit >= maxiter:
-            st = RT_MAXITER
-            break
-        if sys.nfev + sys.extra_nfev >= maxfev:
-            st = RT_MAXFEV
-            break
-        refreshed = 0
+    sys.maxfev = maxfev
+    try:
+        sys.F(x, F)
+        for i in range(n):
+            if not isfinite(F[i]):
+                return RT_NONFINITE, F_a, nit, rcond, regularised, None, ()
+        hist[3] = _norm_inf(F, n)
         while True:
-            if not have_J or not broyden:
-                sys.J(x, Jm)
-                have_J = True
-                fresh = True
-            kind = _step(Jm, LU, piv, W, iw, F, p, n, &rcond)
-            if kind < 0:
-                st = RT_NONFINITE
+            fn = _norm_inf(F, n)
+            if fn <= tol:
+                st = RT_TOL
                 break
-            regularised = kind == 1
-            phi0 = 0.5 * ddot(&n, F, &one, F, &one)
-            # slope of phi along p: (J'F).p = F.(J p)
-            m = 0.0
+            if nit >= maxiter:
+                st = RT_MAXITER
+                break
+            if sys.nfev + sys.extra_nfev >= maxfev:
+                st = RT_MAXFEV
+                break
+            refreshed = 0
+            while True:
+                if not have_J or not broyden:
+                    sys.J(x, Jm)
+                    have_J = True
+                    fresh = True
+                kind = _step(Jm, LU, piv, W, iw, F, p, n, &rcond)
+                if kind < 0:
+                    st = RT_NONFINITE
+                    break
+                regularised = kind == 1
+                phi0 = 0.5 * ddot(&n, F, &one, F, &one)
+                # slope of phi along p: (J'F).p = F.(J p)
+                m = 0.0
+                for i in range(n):
+                    ss = 0.0
+                    for j in range(n):
+                        ss += Jm[j * n + i] * p[j]
+                    m += F[i] * ss
+                pr.phi0 = phi0
+                pr.dphi0 = m
+                rem = maxfev - sys.nfev - sys.extra_nfev
+                pm.maxiter = 30 if rem > 30 else (<int> rem if rem > 0 else 1)
+                backtracking(&pr, &pm, &out)
+                if out.alpha > 0.0:
+                    break
+                if broyden and not fresh:
+                    have_J = False       # refresh the approximation and retry
+                    continue
+                st = RT_MAXFEV if sys.nfev + sys.extra_nfev >= maxfev else RT_STALLED
+                break
+            if st >= 0:
+                break
+            # the accepted point (the search evaluated it last)
             for i in range(n):
+                xt[i] = x[i] + out.alpha * p[i]
+            if out.phi != 0.5 * ddot(&n, Ft, &one, Ft, &one):
+                sys.F(xt, Ft)
+            for i in range(n):
+                if not isfinite(Ft[i]):
+                    st = RT_NONFINITE
+            if st >= 0:
+                break
+            if broyden:
+                # B += (y - B s) s' / s's with s = alpha p, y = F+ - F
                 ss = 0.0
-                for j in range(n):
-                    ss += Jm[j * n + i] * p[j]
-                m += F[i] * ss
-            pr.phi0 = phi0
-            pr.dphi0 = m
-            rem = maxfev - sys.nfev - sys.extra_nfev
-            pm.maxiter = 30 if rem > 30 else (<int> rem if rem > 0 else 1)
-            backtracking(&pr, &pm, &out)
-            if out.alpha > 0.0:
+                for i in range(n):
+                    ss += (out.alpha * p[i]) ** 2
+                for i in range(n):
+                    y[i] = Ft[i] - F[i]
+                    for j in range(n):
+                        y[i] -= Jm[j * n + i] * out.alpha * p[j]
+                if ss > 0.0:
+                    for j in range(n):
+                        for i in range(n):
+                            Jm[j * n + i] += y[i] * out.alpha * p[j] / ss
+                fresh = False
+            xn = _norm_inf(x, n)
+            sn = fabs(out.alpha) * _norm_inf(p, n)
+            memcpy(x, xt, n * sizeof(double))
+            memcpy(F, Ft, n * sizeof(double))
+            nit += 1
+            hist[0], hist[1], hist[2], hist[3] = hist[1], hist[2], hist[3], _norm_inf(F, n)
+            if callback is not None:
+                try:
+                    callback(x_a, F_a, nit, out.alpha)
+                except StopIteration:
+                    st = RT_CALLBACK
+                    break
+            if _norm_inf(F, n) <= tol:
+                st = RT_TOL
                 break
-            if broyden and not fresh:
-                have_J = False       # refresh the approximation and retry
-                continue
-            st = RT_MAXFEV if sys.nfev + sys.extra_nfev >= maxfev else RT_STALLED
-            break
-        if st >= 0:
-            break
-        # the accepted point (the search evaluated it last)
-        for i in range(n):
-            xt[i] = x[i] + out.alpha * p[i]
-        if out.phi != 0.5 * ddot(&n, Ft, &one, Ft, &one):
-            sys.F(xt, Ft)
-        for i in range(n):
-            if not isfinite(Ft[i]):
-                st = RT_NONFINITE
-        if st >= 0:
-            break
-        if broyden:
-            # B += (y - B s) s' / s's with s = alpha p, y = F+ - F
-            ss = 0.0
-            for i in range(n):
-                ss += (out.alpha * p[i]) ** 2
-            for i in range(n):
-                y[i] = Ft[i] - F[i]
-                for j in range(n):
-                    y[i] -= Jm[j * n + i] * out.alpha * p[j]
-            if ss > 0.0:
-                for j in range(n):
-                    for i in range(n):
-                        Jm[j * n + i] += y[i] * out.alpha * p[j] / ss
-            fresh = False
-        xn = _norm_inf(x, n)
-        sn = fabs(out.alpha) * _norm_inf(p, n)
-        memcpy(x, xt, n * sizeof(double))
-        memcpy(F, Ft, n * sizeof(double))
-        nit += 1
-        hist[0], hist[1], hist[2], hist[3] = hist[1], hist[2], hist[3], _norm_inf(F, n)
-        if callback is not None:
-            try:
-                callback(x_a, F_a, nit, out.alpha)
-            except StopIteration:
-                st = RT_CALLBACK
+            if xtol > 0.0 and sn <= xtol * (1.0 + xn):
+                st = RT_XTOL
                 break
-        if _norm_inf(F, n) <= tol:
-            st = RT_TOL
-            break
-        if xtol > 0.0 and sn <= xtol * (1.0 + xn):
-            st = RT_XTOL
-            break
+    except Budget:
+        st = RT_MAXFEV
+        if nit == 0 and not isfinite(hist[3]):
+            return RT_MAXFEV, F_a, nit, rcond, regularised, None, ()
     Jr = None
     if have_J:
         Jr = np.ascontiguousarray(J_a.T)

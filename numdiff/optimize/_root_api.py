@@ -4,7 +4,7 @@ from scipy.optimize import OptimizeResult
 
 from .. import _validate as V
 from . import _root
-from ._minimize import DERIVATIVE_METHODS, _real, _start
+from ._minimize import DERIVATIVE_METHODS, _Derivative, _real, _start
 
 __all__ = ["root", "ROOT_STATUS"]
 
@@ -21,17 +21,6 @@ ROOT_STATUS = {
     6: "the callback raised StopIteration",
 }
 _OPTIONS = {"xtol", "maxfev", "workers", "disp"}
-
-
-def _jacobian_by(method, fun, workers, sys):
-    from ..differentiate import jacobian
-
-    def jac(x, *args):
-        J, info = jacobian(fun, x, method=method, args=args, full_output=True,
-                           workers=workers)
-        sys.extra_nfev += info.nfev
-        return J
-    return jac
 
 
 def root(fun, x0, *, method="newton", jac=None, args=(), tol=None, maxiter=None,
@@ -88,9 +77,13 @@ def root(fun, x0, *, method="newton", jac=None, args=(), tol=None, maxiter=None,
         (``rcond < sqrt(eps)``) at a root, ``message`` says so and
         ``singular`` is True: the root is not simple and ``x`` may be
         accurate only to about ``sqrt(tol)``. A singular Jacobian is
-        recognised by its condition number or by linear convergence (each
-        of the last three iterations reduced ``norm(F)`` by less than a
-        factor 20, where a simple root gives superlinear convergence).
+        recognised by its condition number or by linear convergence: for
+        Newton, each of the last three iterations reduced ``norm(F)`` by
+        less than a factor 20 at a steady rate, where a simple root gives
+        quadratic convergence; for Broyden, whose approximation can converge
+        slowly anyway, the Jacobian is evaluated at the root (one more call
+        of ``jac`` and of ``fun``) and one Newton step with it, not taken,
+        must reduce ``norm(F)`` by a factor 20.
 
         =====  ==================================================
         0      ``norm(F, inf) <= tol``
@@ -133,44 +126,84 @@ def root(fun, x0, *, method="newton", jac=None, args=(), tol=None, maxiter=None,
     (False, 4)
     """
     V.check_callable(fun, "fun")
-    if not isinstance(method, str) or method.lower() not in ROOT_METHODS:
+    if not isinstance(method, str):
+        raise TypeError(f"method must be a string, one of {list(ROOT_METHODS)}; got "
+                        f"{type(method).__name__}")
+    if method.lower() not in ROOT_METHODS:
         raise ValueError(f"method must be one of {list(ROOT_METHODS)}; got {method!r}")
     x = _start(x0)
     n = x.shape[0]
     if not isinstance(args, tuple):
         args = (args,)
+    if options is not None and not isinstance(options, dict):
+        raise TypeError(f"options must be a dict; got {type(options).__name__}")
     opts = {} if options is None else dict(options)
     bad = set(opts) - _OPTIONS
     if bad:
         raise ValueError(f"unknown options {sorted(bad)}; accepted: {sorted(_OPTIONS)}")
     tol = 1e-10 if tol is None else _real(tol, "tol", 0.0, allow_none=False)
     xtol = _real(opts.get("xtol"), "options['xtol']", 0.0)
-    maxiter = max(200, 50 * n) if maxiter is None else V.check_int(maxiter, "maxiter", 0)
+    maxiter = max(200, 50 * n) if maxiter is None else V.check_int(maxiter, "maxiter", 0,
+                                                                      2 ** 62)
     maxfev = opts.get("maxfev")
-    maxfev = 100 * max(maxiter, 10) if maxfev is None else V.check_int(
-        maxfev, "options['maxfev']", 1)
+    maxfev = min(100 * max(maxiter, 10), 2 ** 62) if maxfev is None else V.check_int(
+        maxfev, "options['maxfev']", 1, 2 ** 62)
     if callback is not None:
         V.check_callable(callback, "callback")
-    sys = _root.System(fun, None, args, n)
-    if callable(jac):
-        sys.jac = jac
-    elif jac is None or (isinstance(jac, str) and jac.lower() in DERIVATIVE_METHODS):
-        sys.jac = _jacobian_by("central" if jac is None else jac.lower(), fun,
-                               opts.get("workers"), sys)
-    else:
+    if not (callable(jac) or jac is None
+            or (isinstance(jac, str) and jac.lower() in DERIVATIVE_METHODS)):
         raise (TypeError if not isinstance(jac, str) else ValueError)(
             f"jac must be a callable, None or one of {list(DERIVATIVE_METHODS)}; "
             f"got {jac!r}")
+    workers = opts.get("workers")
+    if workers is None:
+        return _solve(fun, x, method.lower(), jac, args, n, tol, xtol, maxiter, maxfev,
+                      callback, opts, None)
+    from .._workers import check_workers, mapper
+    with mapper(check_workers(workers)) as mapfn:
+        return _solve(fun, x, method.lower(), jac, args, n, tol, xtol, maxiter, maxfev,
+                      callback, opts, mapfn)
+
+
+def _solve(fun, x, method, jac, args, n, tol, xtol, maxiter, maxfev, callback, opts, mapfn):
+    sys = _root.System(fun, None, args, n)
+    if callable(jac):
+        sys.jac = jac
+    else:
+        sys.jac = _Derivative("jacobian", sys, fun, False, mapfn,
+                              method="central" if jac is None else jac.lower())
     cb = None
     if callback is not None:
         def cb(xk, Fk, nit, alpha):
             callback(OptimizeResult(x=xk.copy(), fun=Fk.copy(), nit=nit, step=alpha))
     status, F, nit, rcond, regularised, J, hist = _root.run(
-        sys, x, method.lower() == "broyden", tol, 0.0 if xtol is None else xtol,
+        sys, x, method == "broyden", tol, 0.0 if xtol is None else xtol,
         maxiter, maxfev, cb)
     fn = float(np.max(np.abs(F)))
+    if status <= 1 and method == "broyden":
+        # Broyden's matrix is an approximation, and its superlinear phase can
+        # look linear: judge the root by the Jacobian itself
+        J = sys.jac(x.copy(), *args)
+        sys.njev += 1
+        J = np.asarray(J.toarray() if hasattr(J, "toarray") else J, dtype=float)
+        try:
+            rcond = 1.0 / np.linalg.cond(J, 1) if np.all(np.isfinite(J)) else 0.0
+        except np.linalg.LinAlgError:
+            rcond = 0.0
+        # one Newton step with that Jacobian (not taken): at a simple root it
+        # squares |F|, at a singular one it only shrinks it by a factor
+        hist = ()
+        # (not when F is at the level of its rounding, where no step helps)
+        level = 1e3 * np.finfo(float).eps * np.max(np.abs(J)) * max(np.max(np.abs(x)), 1.0)
+        if rcond > 0 and fn > level:
+            with np.errstate(all="ignore"):
+                step = np.linalg.solve(J, F)
+                F1 = np.asarray(fun(x - step, *args), dtype=float)
+            sys.nfev += 1
+            hist = (np.nan, np.nan, fn, float(np.max(np.abs(F1))))
     singular = bool(status <= 1 and J is not None
-                    and (not rcond >= np.sqrt(np.finfo(float).eps) or _linear(hist)))
+                    and (not rcond >= np.sqrt(np.finfo(float).eps)
+                         or (_newton_ratio(hist) if method == "broyden" else _linear(hist))))
     msg = _message(status, fn, tol, xtol, maxiter, maxfev)
     if singular:
         msg += (f"; the Jacobian is singular or nearly so at the root (reciprocal "
@@ -184,15 +217,24 @@ def root(fun, x0, *, method="newton", jac=None, args=(), tol=None, maxiter=None,
     return res
 
 
+def _newton_ratio(hist):
+    """Broyden: the test Newton step reduced norm(F) by less than a factor 20."""
+    if len(hist) < 4 or not (hist[2] > 0) or not np.isfinite(hist[3]):
+        return False
+    return bool(hist[3] >= 0.05 * hist[2])
+
+
 def _linear(hist):
-    """The last three decreases of norm(F) were each by less than a factor
-    20: linear convergence, the signature of a singular Jacobian at the root
-    (Newton and Broyden converge superlinearly to a simple root)."""
+    """Linear convergence over the last three iterations, the signature of a
+    singular Jacobian at the root: each decrease of norm(F) by less than a
+    factor 20, and the three ratios within a factor 3 of each other (Newton
+    and Broyden converge superlinearly to a simple root: their ratios keep
+    falling)."""
     h = np.asarray(hist, dtype=float)
-    if not np.all(np.isfinite(h)) or np.any(h[:-1] <= 0):
+    if h.size < 4 or not np.all(np.isfinite(h)) or np.any(h[:-1] <= 0):
         return False
     r = h[1:] / h[:-1]
-    return bool(np.all((r >= 0.05) & (r < 1.0)))
+    return bool(np.all((r >= 0.05) & (r < 1.0)) and r.max() <= 3.0 * r.min())
 
 
 def _message(status, fn, tol, xtol, maxiter, maxfev):

@@ -62,6 +62,10 @@ cdef enum:
     ST_NONFINITE = 6     # f or g not finite at x0, or g not finite at a new point
     ST_CALLBACK = 7      # the callback raised StopIteration
 
+# solver-level reason for ST_LINESEARCH beyond the searches' own codes
+cdef enum:
+    LS_STALLED = 7       # three iterations in which neither f nor norm(g) fell
+
 # method codes
 cdef enum:
     M_GD = 0
@@ -82,12 +86,19 @@ cdef search_fn _search(int code) noexcept:
     return more_thuente
 
 
+class Budget(Exception):
+    """Raised before an evaluation of ``fun`` beyond ``maxfev``."""
+
+
 cdef class Objective:
     """The user's ``f`` and gradient behind C-level evaluation with counting.
 
     ``mode`` 0: ``fun(x, *args)`` and ``jac(x, *args)`` separately; 1:
     ``fun(x, *args)`` returns ``(f, g)``. ``hess(x, *args)`` is optional.
-    Every evaluation gets a fresh array (callers may keep it).
+    Every evaluation gets a fresh array (callers may keep it). No
+    evaluation starts once ``maxfev`` calls of ``fun`` have been made
+    (``Budget`` is raised instead); a numerical derivative already under way
+    is completed.
     """
     cdef public object fun, jac, hess
     cdef public tuple args
@@ -95,6 +106,7 @@ cdef class Objective:
     cdef public Py_ssize_t n
     cdef public long nfev, njev, nhev
     cdef public long extra_nfev      # evaluations of f made by derivative helpers
+    cdef public long maxfev
 
     def __init__(self, fun, jac, hess, tuple args, int mode, Py_ssize_t n):
         self.fun = fun
@@ -104,6 +116,7 @@ cdef class Objective:
         self.mode = mode
         self.n = n
         self.nfev = self.njev = self.nhev = self.extra_nfev = 0
+        self.maxfev = 1 << 62
 
     cdef object _xarray(self, const double* x):
         cdef cnp.npy_intp dim = self.n
@@ -115,6 +128,7 @@ cdef class Objective:
         cdef cnp.ndarray ga
         if (type(g) is np.ndarray and (<cnp.ndarray> g).ndim == 1
                 and cnp.PyArray_TYPE(<cnp.ndarray> g) == cnp.NPY_DOUBLE
+                and cnp.PyArray_ISNOTSWAPPED(<cnp.ndarray> g)
                 and (<cnp.ndarray> g).shape[0] == self.n
                 and cnp.PyArray_IS_C_CONTIGUOUS(<cnp.ndarray> g)):
             memcpy(out, cnp.PyArray_DATA(<cnp.ndarray> g), self.n * sizeof(double))
@@ -127,8 +141,11 @@ cdef class Objective:
                   bint want_g) except -1:
         """``f(x)`` into ``f`` (when ``want_f``) and the gradient into ``g``
         (when ``want_g``; always in mode 1, where it comes anyway)."""
-        cdef object xa = self._xarray(x)
+        cdef object xa
         cdef object r
+        if self.nfev + self.extra_nfev >= self.maxfev:
+            raise Budget()
+        xa = self._xarray(x)
         if self.mode == 1:
             r = self.fun(xa, *self.args)
             self.nfev += 1
@@ -143,13 +160,18 @@ cdef class Objective:
             self.nfev += 1
             f[0] = PyFloat_AS_DOUBLE(r) if PyFloat_Check(r) else _scalar(r)
         if want_g:
+            if self.nfev + self.extra_nfev >= self.maxfev:
+                raise Budget()
             r = self.jac(xa, *self.args)
             self.njev += 1
             self._grad_into(r, g)
         return 0
 
     cdef int hessian(self, const double* x, double* H) except -1:
-        cdef object xa = self._xarray(x)
+        cdef object xa
+        if self.nfev + self.extra_nfev >= self.maxfev:
+            raise Budget()
+        xa = self._xarray(x)
         cdef cnp.ndarray Ha = _as_hessian(self.hess(xa, *self.args), self.n)
         self.nhev += 1
         memcpy(H, cnp.PyArray_DATA(Ha), self.n * self.n * sizeof(double))
@@ -199,7 +221,14 @@ cdef cnp.ndarray _as_hessian(object h, Py_ssize_t n):
         raise TypeError(f"hess must return a real array; got dtype {a.dtype}")
     if a.shape != (n, n):
         raise ValueError(f"hess must return an array of shape ({n}, {n}); got {a.shape}")
-    return np.ascontiguousarray(a, dtype=np.float64)
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    # a numerical Hessian may be slightly asymmetric (its symmetric part is
+    # used); one triangle only, or another matrix, is an error
+    asym = np.max(np.abs(a - a.T)) if n > 1 else 0.0
+    if asym > 1e-4 * np.max(np.abs(a)):
+        raise ValueError("hess must return the symmetric (n, n) Hessian; the returned "
+                         f"matrix differs from its transpose by up to {asym:.3g}")
+    return a
 
 
 # ----------------------------------------------------------- line-search glue
@@ -237,6 +266,24 @@ cdef inline double _norm_inf(const double* v, int n) noexcept nogil:
         if fabs(v[i]) > m or v[i] != v[i]:
             m = fabs(v[i]) if v[i] == v[i] else INFINITY
     return m
+
+
+cdef inline bint _moves(const double* x, const double* p, double alpha, int n) noexcept nogil:
+    """True when x + alpha p differs from x in at least one component."""
+    cdef int i
+    for i in range(n):
+        if x[i] + alpha * p[i] != x[i]:
+            return True
+    return False
+
+
+cdef inline bint _progress(LSResult* out, double f, const double* x, const double* p,
+                           int n) noexcept nogil:
+    """A search made progress when its step moves x without raising f (f may
+    stay equal when the decrease is below its rounding while the gradient,
+    which the searches also use, still improves; the stall test of the loop
+    stops that from going on)."""
+    return out.alpha > 0.0 and out.phi <= f and _moves(x, p, out.alpha, n)
 
 
 cdef inline bint _all_finite(const double* v, int n) noexcept nogil:
@@ -392,6 +439,7 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
     cdef double f = NAN, f_prev = NAN, dphi0, alpha0, alpha = NAN
     cdef double gn, sy, yy, gamma = 1.0, xn, sn
     cdef bint h_scaled = False, reset_done
+    cdef int stalls = 0
     cdef cnp.ndarray g_a = np.zeros(n), p_a = np.zeros(n), xt_a = np.zeros(n)
     cdef cnp.ndarray gt_a = np.zeros(n), s_a = np.zeros(n), y_a = np.zeros(n)
     cdef cnp.ndarray w_a = np.zeros(n)
@@ -457,175 +505,182 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
 
     if not _all_finite(xp, n):
         raise ValueError("x0 must be finite")
-    obj.eval(xp, &f, g, True, True)
-    if not (isfinite(f) and _all_finite(g, n)):
-        return ST_NONFINITE, ls_status, f, g_a, nit, None, alpha, _norm_inf(g, n)
-    st = -1
-    while True:
-        gn = _norm_inf(g, n)
-        if gn <= gtol:
-            st = ST_GTOL
-            break
-        if nit >= maxiter:
-            st = ST_MAXITER
-            break
-        if obj.nfev + obj.extra_nfev >= maxfev:
-            st = ST_MAXFEV
-            break
-        # ------------------------------------------------ search direction
-        reset_done = False
+    obj.maxfev = maxfev
+    try:
+        obj.eval(xp, &f, g, True, True)
+        if not (isfinite(f) and _all_finite(g, n)):
+            return ST_NONFINITE, ls_status, f, g_a, nit, None, alpha, _norm_inf(g, n)
+        st = -1
         while True:
-            if method == M_BFGS:
-                _bfgs_direction(H, g, p, n)
-            elif method == M_LBFGS and k > 0:
-                _lbfgs_direction(g, p, S, Y, rho, al, n, memory, k, head, gamma)
-            elif method == M_NEWTON:
-                obj.hessian(xp, H)
-                if _newton_direction(H, A, lam, work, lwork, g, p, n) < 0:
+            gn = _norm_inf(g, n)
+            if gn <= gtol:
+                st = ST_GTOL
+                break
+            if nit >= maxiter:
+                st = ST_MAXITER
+                break
+            if obj.nfev + obj.extra_nfev >= maxfev:
+                st = ST_MAXFEV
+                break
+            # ------------------------------------------------ search direction
+            reset_done = False
+            while True:
+                if method == M_BFGS:
+                    _bfgs_direction(H, g, p, n)
+                elif method == M_LBFGS and k > 0:
+                    _lbfgs_direction(g, p, S, Y, rho, al, n, memory, k, head, gamma)
+                elif method == M_NEWTON:
+                    obj.hessian(xp, H)
+                    if _newton_direction(H, A, lam, work, lwork, g, p, n) < 0:
+                        for i in range(n):
+                            p[i] = -g[i]
+                else:
                     for i in range(n):
                         p[i] = -g[i]
-            else:
-                for i in range(n):
-                    p[i] = -g[i]
-            dphi0 = ddot(&n, g, &one, p, &one)
-            if dphi0 < 0.0 and isfinite(dphi0):
-                break
-            if reset_done:
-                break
-            # rounding in the model: restart from steepest descent
-            reset_done = True
-            if method == M_BFGS:
-                _bfgs_reset(H, n, gamma if h_scaled else 1.0)
-            elif method == M_LBFGS:
-                k = 0
-            elif method == M_NEWTON:
-                for i in range(n):
-                    p[i] = -g[i]
                 dphi0 = ddot(&n, g, &one, p, &one)
-                break
-        # A model step (quasi-Newton or Newton, after the first iteration)
-        # predicts the decrease -g.p / 2; below the rounding of f no step can
-        # show a decrease, and trials would only spend evaluations.
-        if (method != M_GD and nit > 0 and not reset_done
-                and -0.5 * dphi0 <= EPS * fabs(f)):
-            ls_status = LS_INTERVAL
-            st = ST_LINESEARCH
-            break
-        # ------------------------------------------------ first trial step
-        if method == M_GD:
-            if nit == 0:
+                if dphi0 < 0.0 and isfinite(dphi0):
+                    break
+                if reset_done:
+                    break
+                # rounding in the model: restart from steepest descent
+                reset_done = True
+                if method == M_BFGS:
+                    _bfgs_reset(H, n, gamma if h_scaled else 1.0)
+                elif method == M_LBFGS:
+                    k = 0
+                elif method == M_NEWTON:
+                    for i in range(n):
+                        p[i] = -g[i]
+                    dphi0 = ddot(&n, g, &one, p, &one)
+                    break
+            # ------------------------------------------------ first trial step
+            if method == M_GD:
+                if nit == 0:
+                    alpha0 = first_step(_norm_inf(xp, n), f, gn, ddot(&n, g, &one, g, &one))
+                else:
+                    alpha0 = quadratic_step(f, f_prev, dphi0)
+                    if 1.01 * alpha0 < 1e300:
+                        alpha0 = 1.01 * alpha0
+            elif nit == 0 and (method == M_BFGS or method == M_LBFGS):
+                # a step of unit length along -g (the quasi-Newton model has no
+                # curvature yet)
+                alpha0 = 1.0 / sqrt(ddot(&n, g, &one, g, &one))
+                if not (alpha0 < 1.0):
+                    alpha0 = 1.0
+            elif (method == M_BFGS and not h_scaled) or (method == M_LBFGS and k == 0):
+                # a restart after a failed search: Hager & Zhang's scale-aware step
                 alpha0 = first_step(_norm_inf(xp, n), f, gn, ddot(&n, g, &one, g, &one))
+                if alpha0 > 1.0:
+                    alpha0 = 1.0
             else:
-                alpha0 = quadratic_step(f, f_prev, dphi0)
-                if 1.01 * alpha0 < 1e300:
-                    alpha0 = 1.01 * alpha0
-        elif nit == 0 and (method == M_BFGS or method == M_LBFGS):
-            # a step of unit length along -g (the quasi-Newton model has no
-            # curvature yet)
-            alpha0 = 1.0 / sqrt(ddot(&n, g, &one, g, &one))
-            if not (alpha0 < 1.0):
                 alpha0 = 1.0
-        elif (method == M_BFGS and not h_scaled) or (method == M_LBFGS and k == 0):
-            # a restart after a failed search: Hager & Zhang's scale-aware step
-            alpha0 = first_step(_norm_inf(xp, n), f, gn, ddot(&n, g, &one, g, &one))
-            if alpha0 > 1.0:
-                alpha0 = 1.0
-        else:
-            alpha0 = 1.0
-        # ------------------------------------------------ line search
-        pr.phi0 = f
-        pr.dphi0 = dphi0
-        pm.alpha0 = alpha0
-        pm.maxiter = 30 if maxfev - obj.nfev - obj.extra_nfev > 30 else \
-            <int> (maxfev - obj.nfev - obj.extra_nfev)
-        if pm.maxiter < 1:
-            pm.maxiter = 1
-        ctx.last_alpha = NAN
-        srch(&pr, &pm, &out)
-        ls_status = out.status
-        # progress: a positive step that lowers f (Armijo can hold with f
-        # unchanged when alpha * slope is below the rounding of f)
-        if not (out.alpha > 0.0 and out.phi < f):
-            if ls_status == LS_OK:
-                ls_status = LS_INTERVAL
-            # no progress along p: a quasi-Newton model gets one restart
-            if method == M_BFGS and not _is_reset(H, n):
-                _bfgs_reset(H, n, gamma if h_scaled else 1.0)
-                continue
-            if method == M_LBFGS and k > 0:
-                k = 0
-                continue
-            if method == M_NEWTON and not reset_done:
-                # the modified Newton step failed; one steepest-descent try
-                for i in range(n):
-                    p[i] = -g[i]
-                pr.dphi0 = -ddot(&n, g, &one, g, &one)
-                pm.alpha0 = first_step(_norm_inf(xp, n), f, gn, -pr.dphi0)
-                ctx.last_alpha = NAN
-                srch(&pr, &pm, &out)
-                ls_status = out.status
-            if not (out.alpha > 0.0 and out.phi < f):
+            # ------------------------------------------------ line search
+            pr.phi0 = f
+            pr.dphi0 = dphi0
+            pm.alpha0 = alpha0
+            pm.maxiter = 30 if maxfev - obj.nfev - obj.extra_nfev > 30 else \
+                <int> (maxfev - obj.nfev - obj.extra_nfev)
+            if pm.maxiter < 1:
+                pm.maxiter = 1
+            ctx.last_alpha = NAN
+            srch(&pr, &pm, &out)
+            ls_status = out.status
+            if not _progress(&out, f, xp, p, n):
                 if ls_status == LS_OK:
                     ls_status = LS_INTERVAL
-                st = ST_MAXFEV if obj.nfev + obj.extra_nfev >= maxfev else ST_LINESEARCH
-                break
-        alpha = out.alpha
-        # the accepted point, its value and gradient
-        if ctx.last_alpha != alpha:
+                # no progress along p: a quasi-Newton model gets one restart
+                if method == M_BFGS and not _is_reset(H, n):
+                    _bfgs_reset(H, n, gamma if h_scaled else 1.0)
+                    continue
+                if method == M_LBFGS and k > 0:
+                    k = 0
+                    continue
+                if method == M_NEWTON and not reset_done:
+                    # the modified Newton step failed; one steepest-descent try
+                    for i in range(n):
+                        p[i] = -g[i]
+                    pr.dphi0 = -ddot(&n, g, &one, g, &one)
+                    pm.alpha0 = first_step(_norm_inf(xp, n), f, gn, -pr.dphi0)
+                    ctx.last_alpha = NAN
+                    srch(&pr, &pm, &out)
+                    ls_status = out.status
+                if not _progress(&out, f, xp, p, n):
+                    if ls_status == LS_OK:
+                        ls_status = LS_INTERVAL
+                    st = ST_MAXFEV if obj.nfev + obj.extra_nfev >= maxfev else ST_LINESEARCH
+                    break
+            alpha = out.alpha
+            # the accepted point, its value and gradient
+            if ctx.last_alpha != alpha:
+                for i in range(n):
+                    xt[i] = xp[i] + alpha * p[i]
+                obj.eval(xt, &out.phi, gt, False, True)
             for i in range(n):
-                xt[i] = xp[i] + alpha * p[i]
-            obj.eval(xt, &out.phi, gt, False, True)
-        for i in range(n):
-            s[i] = xt[i] - xp[i]
-            y[i] = gt[i] - g[i]
-        if not _all_finite(gt, n):
-            st = ST_NONFINITE
-            # keep x: the new point's gradient is unusable
-            break
-        f_prev = f
-        f = out.phi
-        memcpy(xp, xt, n * sizeof(double))
-        memcpy(g, gt, n * sizeof(double))
-        nit += 1
-        # ------------------------------------------------ model update
-        if method == M_BFGS:
-            sy = ddot(&n, s, &one, y, &one)
-            yy = ddot(&n, y, &one, y, &one)
-            if not h_scaled and sy > 0.0 and yy > 0.0:
-                gamma = sy / yy
-                _bfgs_reset(H, n, gamma)
-                h_scaled = True
-            _bfgs_update(H, s, y, w, n)
-        elif method == M_LBFGS:
-            sy = ddot(&n, s, &one, y, &one)
-            yy = ddot(&n, y, &one, y, &one)
-            if sy > sqrt(EPS) * sqrt(ddot(&n, s, &one, s, &one) * yy) and isfinite(sy):
-                memcpy(S + head * n, s, n * sizeof(double))
-                memcpy(Y + head * n, y, n * sizeof(double))
-                rho[head] = 1.0 / sy
-                head = (head + 1) % memory
-                if k < memory:
-                    k += 1
-                gamma = sy / yy
-        # ------------------------------------------------ callback, tests
-        if callback is not None:
-            try:
-                callback(x_a, f, g_a, nit, alpha)
-            except StopIteration:
-                st = ST_CALLBACK
+                s[i] = xt[i] - xp[i]
+                y[i] = gt[i] - g[i]
+            if not _all_finite(gt, n):
+                st = ST_NONFINITE
+                # keep x: the new point's gradient is unusable
                 break
-        if _norm_inf(g, n) <= gtol:
-            st = ST_GTOL
-            break
-        if ftol > 0.0 and f_prev - f <= ftol * max(fabs(f), fabs(f_prev), 1.0):
-            st = ST_FTOL
-            break
-        if xtol > 0.0:
-            xn = sqrt(ddot(&n, xp, &one, xp, &one))
-            sn = sqrt(ddot(&n, s, &one, s, &one))
-            if sn <= xtol * (1.0 + xn):
-                st = ST_XTOL
+            # stall: neither f nor the gradient decreased (rounding)
+            if out.phi >= f and _norm_inf(gt, n) >= gn:
+                stalls += 1
+            else:
+                stalls = 0
+            f_prev = f
+            f = out.phi
+            memcpy(xp, xt, n * sizeof(double))
+            memcpy(g, gt, n * sizeof(double))
+            nit += 1
+            # ------------------------------------------------ model update
+            if method == M_BFGS:
+                sy = ddot(&n, s, &one, y, &one)
+                yy = ddot(&n, y, &one, y, &one)
+                if not h_scaled and sy > 0.0 and yy > 0.0:
+                    gamma = sy / yy
+                    _bfgs_reset(H, n, gamma)
+                    h_scaled = True
+                _bfgs_update(H, s, y, w, n)
+            elif method == M_LBFGS:
+                sy = ddot(&n, s, &one, y, &one)
+                yy = ddot(&n, y, &one, y, &one)
+                if sy > sqrt(EPS) * sqrt(ddot(&n, s, &one, s, &one) * yy) and isfinite(sy):
+                    memcpy(S + head * n, s, n * sizeof(double))
+                    memcpy(Y + head * n, y, n * sizeof(double))
+                    rho[head] = 1.0 / sy
+                    head = (head + 1) % memory
+                    if k < memory:
+                        k += 1
+                    gamma = sy / yy
+            # ------------------------------------------------ callback, tests
+            if callback is not None:
+                try:
+                    callback(x_a, f, g_a, nit, alpha)
+                except StopIteration:
+                    st = ST_CALLBACK
+                    break
+            if _norm_inf(g, n) <= gtol:
+                st = ST_GTOL
                 break
+            if ftol > 0.0 and f_prev - f <= ftol * max(fabs(f), fabs(f_prev), 1.0):
+                st = ST_FTOL
+                break
+            if xtol > 0.0:
+                xn = sqrt(ddot(&n, xp, &one, xp, &one))
+                sn = sqrt(ddot(&n, s, &one, s, &one))
+                if sn <= xtol * (1.0 + xn):
+                    st = ST_XTOL
+                    break
+            if stalls >= 3:
+                ls_status = LS_STALLED
+                st = ST_LINESEARCH
+                break
+    except Budget:
+        # the evaluation budget ran out inside an iteration: x, f, g are the
+        # last accepted point
+        st = ST_MAXFEV
+        if nit == 0 and not isfinite(f):
+            return ST_MAXFEV, ls_status, f, g_a, nit, None, alpha, _norm_inf(g, n)
     hess_inv = None
     if method == M_BFGS and want_hess_inv:
         _symmetrise(H, n)

@@ -132,6 +132,10 @@ def run_minimize(quick=False):
                         kind="at_least" if m != "newton" else "info"))
         rows.append(Row("minimize", group, f"{m}: false successes", N, float(fs), None,
                         None, peer, float(pfs), None, None, 0.0))
+        rows.append(Row("minimize", group, f"{m}: iterations", N,
+                        float(sum(r["nit"] for r in runs)), None, None, peer,
+                        float(sum(r["nit"] for r in peers[peer])), None, None, 0.0,
+                        kind="info"))
     # the other SciPy methods' false successes, for the record
     for m in ("BFGS", "L-BFGS-B", "Newton-CG", "trust-exact"):
         s, st, fs, ev, t = _totals(peers[m])
@@ -206,6 +210,9 @@ def run_root(quick=False):
                         sum(r["time"] for r in peers["hybr"]), 9.0, kind="at_least"))
         rows.append(Row("root", group, f"{m}: false successes", N, float(fs), None, None,
                         "hybr", float(pfs), None, None, 0.0))
+        rows.append(Row("root", group, f"{m}: iterations", N,
+                        float(sum(r["nit"] or 0 for r in runs)), None, None, "hybr",
+                        None, None, None, 0.0, kind="info"))
     lm = peers["lm"]
     rows.append(Row("root", group, "scipy lm: solved / false successes", N,
                     float(sum(r["solved"] for r in lm)), sum(r["evals"] for r in lm),
