@@ -175,6 +175,7 @@ cdef class Objective:
         cdef cnp.ndarray Ha = _as_hessian(self.hess(xa, *self.args), self.n)
         self.nhev += 1
         memcpy(H, cnp.PyArray_DATA(Ha), self.n * self.n * sizeof(double))
+        _check_symmetric(H, self.n)
         return 0
 
     @property
@@ -221,14 +222,26 @@ cdef cnp.ndarray _as_hessian(object h, Py_ssize_t n):
         raise TypeError(f"hess must return a real array; got dtype {a.dtype}")
     if a.shape != (n, n):
         raise ValueError(f"hess must return an array of shape ({n}, {n}); got {a.shape}")
-    a = np.ascontiguousarray(a, dtype=np.float64)
-    # a numerical Hessian may be slightly asymmetric (its symmetric part is
-    # used); one triangle only, or another matrix, is an error
-    asym = np.max(np.abs(a - a.T)) if n > 1 else 0.0
-    if asym > 1e-4 * np.max(np.abs(a)):
+    return np.ascontiguousarray(a, dtype=np.float64)
+
+
+cdef int _check_symmetric(const double* H, Py_ssize_t n) except -1:
+    """A numerical Hessian may be slightly asymmetric (its symmetric part is
+    used); one triangle only, or another matrix, is an error."""
+    cdef Py_ssize_t i, j
+    cdef double big = 0.0, asym = 0.0, d
+    for i in range(n * n):
+        if fabs(H[i]) > big:
+            big = fabs(H[i])
+    for i in range(n):
+        for j in range(i + 1, n):
+            d = fabs(H[i * n + j] - H[j * n + i])
+            if d > asym:
+                asym = d
+    if asym > 1e-4 * big:
         raise ValueError("hess must return the symmetric (n, n) Hessian; the returned "
                          f"matrix differs from its transpose by up to {asym:.3g}")
-    return a
+    return 0
 
 
 # ----------------------------------------------------------- line-search glue
