@@ -307,6 +307,20 @@ cdef inline bint _all_finite(const double* v, int n) noexcept nogil:
     return True
 
 
+cdef double _slope(const double* g, double* p, int n) noexcept nogil:
+    """g.p; a direction whose slope overflows (huge finite g) is rescaled to
+    unit length in the max norm (the searches need a finite slope)."""
+    cdef int one = 1, i
+    cdef double d = ddot(&n, g, &one, p, &one), m
+    if not isfinite(d) and _all_finite(p, n) and _all_finite(g, n):
+        m = _norm_inf(p, n)
+        if m > 0.0:
+            for i in range(n):
+                p[i] = p[i] / m
+            d = ddot(&n, g, &one, p, &one)
+    return d
+
+
 # --------------------------------------------------------------- directions
 cdef void _bfgs_reset(double* H, int n, double scale) noexcept nogil:
     cdef int i, j
@@ -550,7 +564,7 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
                 else:
                     for i in range(n):
                         p[i] = -g[i]
-                dphi0 = ddot(&n, g, &one, p, &one)
+                dphi0 = _slope(g, p, n)
                 if dphi0 < 0.0 and isfinite(dphi0):
                     break
                 if reset_done:
@@ -564,12 +578,13 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
                 elif method == M_NEWTON:
                     for i in range(n):
                         p[i] = -g[i]
-                    dphi0 = ddot(&n, g, &one, p, &one)
+                    dphi0 = _slope(g, p, n)
                     break
             # ------------------------------------------------ first trial step
             if method == M_GD:
                 if nit == 0:
-                    alpha0 = first_step(_norm_inf(xp, n), f, gn, ddot(&n, g, &one, g, &one))
+                    alpha0 = first_step(_norm_inf(xp, n), f, _norm_inf(p, n),
+                                    ddot(&n, p, &one, p, &one))
                 else:
                     alpha0 = quadratic_step(f, f_prev, dphi0)
                     if 1.01 * alpha0 < 1e300:
@@ -577,12 +592,13 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
             elif nit == 0 and (method == M_BFGS or method == M_LBFGS):
                 # a step of unit length along -g (the quasi-Newton model has no
                 # curvature yet)
-                alpha0 = 1.0 / sqrt(ddot(&n, g, &one, g, &one))
-                if not (alpha0 < 1.0):
+                alpha0 = 1.0 / sqrt(ddot(&n, p, &one, p, &one))
+                if not (alpha0 > 0.0 and alpha0 < 1.0):
                     alpha0 = 1.0
             elif (method == M_BFGS and not h_scaled) or (method == M_LBFGS and k == 0):
                 # a restart after a failed search: Hager & Zhang's scale-aware step
-                alpha0 = first_step(_norm_inf(xp, n), f, gn, ddot(&n, g, &one, g, &one))
+                alpha0 = first_step(_norm_inf(xp, n), f, _norm_inf(p, n),
+                                    ddot(&n, p, &one, p, &one))
                 if alpha0 > 1.0:
                     alpha0 = 1.0
             else:
