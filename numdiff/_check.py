@@ -1,0 +1,567 @@
+"""Derivative checkers: ``check_gradient``, ``check_jacobian``, ``check_hessian``.
+
+The derivative under test (the *analytic* side) is compared entry by entry
+with one of numdiff's numerical derivatives (the *numeric* side), which comes
+with its own error estimate. An entry passes when
+
+    |analytic - numeric| <= 2 * error_estimate + rtol * |numeric| + atol
+
+* ``error_estimate`` is the numeric side's estimate (numdiff's estimates are
+  built not to under-estimate); twice it allows for the analytic side's
+  share of rounding at the same level.
+* ``rtol`` is the rounding allowed to the analytic side, from the dtype of
+  the inputs: ``1e-7`` in double precision (a gradient computed as a sum of
+  terms larger than itself loses digits), ``1e-3`` in single precision. Both
+  are far below the errors a bug makes (a 1% error fails, and a 0.01% error
+  fails in double precision).
+* ``atol`` is ``1000 eps`` times the largest numeric entry (of the row, for
+  a Jacobian): components that are zero up to the rounding of the others
+  cannot be judged relatively.
+
+``method="auto"`` uses the complex step when ``f`` is complex-step safe
+(numdiff checks that and falls back otherwise): its estimate is 16 ulp, so
+the tolerance is near rounding. Otherwise central differences with error
+estimates, and adaptive (Richardson) differences for any entry that fails,
+before it is reported.
+
+``mode="fast"`` compares directional derivatives along ``k`` random sign
+vectors: each costs one complex evaluation (or two or four real ones) and
+one product with the analytic derivative. An error ``delta`` in a single
+component changes a directional derivative by exactly ``delta``, so it is
+caught when ``|delta|`` exceeds that direction's tolerance; the report says
+how large that is. A failing fast check escalates to a full check, which
+names the components.
+"""
+import math
+
+import numpy as np
+
+from . import _validate as V
+
+__all__ = ["CheckResult", "check_gradient", "check_jacobian", "check_hessian"]
+
+METHODS = ("auto", "complex", "central", "adaptive", "dual")
+MODES = ("full", "fast")
+#: rounding allowed to the analytic side, by the precision of the inputs
+RTOL = {8: 1e-7, 4: 1e-3, 2: 3e-2}
+FAST_DIRECTIONS = 4
+REPORT_ROWS = 10
+
+
+class CheckResult:
+    """The outcome of a derivative check; truthy when it passes.
+
+    Attributes
+    ----------
+    ok : bool
+        Every entry is within its tolerance.
+    max_abs_error, max_rel_error : float
+        Largest ``|analytic - numeric|`` and largest relative difference
+        (relative to ``max(|numeric|, atol)``).
+    worst_index : tuple or None
+        Index of the entry that exceeds its tolerance by the largest factor
+        (or is closest to it when all pass).
+    analytic, numeric, error_estimate, tolerance : ndarray
+        The derivative under test, numdiff's value, its error estimate and
+        the tolerance of each entry (for ``mode="fast"`` that passed: one
+        entry per direction).
+    method : str
+        The numerical method used (``"complex"``, ``"central"``,
+        ``"central+adaptive"``, ``"dual"``, ``"adaptive"``).
+    nfev : int
+        Evaluations of ``f`` made by the check.
+    mode : str
+        ``"full"``, ``"fast"`` (passed) or ``"fast->full"`` (escalated).
+    seed : int or None
+        Seed of the fast mode's random directions.
+    rtol, atol : float
+        The tolerances used.
+    detection : str
+        Fast mode: the smallest single-component error it was sure to catch.
+    kind : str
+        ``"gradient"``, ``"jacobian"`` or ``"hessian"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import numdiff as nd
+    >>> f = lambda x: np.sum(np.sin(x) * x)
+    >>> g = lambda x: np.cos(x) * x + np.sin(x)
+    >>> bool(nd.check_gradient(f, g, np.linspace(0, 1, 5)))
+    True
+    """
+
+    def __init__(self, kind, analytic, numeric, error_estimate, tolerance, method, nfev,
+                 mode, seed, rtol, atol, detection="", failing_reason=""):
+        self.kind = kind
+        self.analytic = analytic
+        self.numeric = numeric
+        self.error_estimate = error_estimate
+        self.tolerance = tolerance
+        self.method = method
+        self.nfev = nfev
+        self.mode = mode
+        self.seed = seed
+        self.rtol = rtol
+        self.atol = atol
+        self.detection = detection
+        a = np.asarray(analytic, dtype=np.float64)
+        n = np.asarray(numeric, dtype=np.float64)
+        tol = np.asarray(tolerance, dtype=np.float64)
+        diff = np.abs(a - n)
+        bad = ~(diff <= tol)                       # nan counts as failing
+        self.n_failed = int(bad.sum())
+        self.ok = self.n_failed == 0
+        self.max_abs_error = float(np.max(np.where(np.isfinite(diff), diff, np.inf))
+                                   if diff.size else 0.0)
+        rel = diff / np.maximum(np.abs(n), atol if atol > 0 else np.finfo(float).tiny)
+        self.max_rel_error = float(np.max(np.where(np.isfinite(rel), rel, np.inf))
+                                   if rel.size else 0.0)
+        ratio = np.where(bad & ~np.isfinite(diff), np.inf,
+                         diff / np.where(tol > 0, tol, np.finfo(float).tiny))
+        ratio = np.where(np.isnan(ratio), np.inf, ratio)
+        self._ratio = ratio
+        self.worst_index = (tuple(int(i) for i in np.unravel_index(int(np.argmax(ratio)),
+                                                                    ratio.shape))
+                            if ratio.size else None)
+        self._reason = failing_reason
+
+    def __bool__(self):
+        return self.ok
+
+    def __repr__(self):
+        return (f"CheckResult(ok={self.ok}, kind={self.kind!r}, method={self.method!r}, "
+                f"max_abs_error={self.max_abs_error:.3g}, worst_index={self.worst_index})")
+
+    def __str__(self):
+        return self.report()
+
+    def report(self, rows=REPORT_ROWS):
+        """The ranked report: a verdict line, the settings, the worst entries."""
+        a = np.asarray(self.analytic, dtype=np.float64)
+        n = np.asarray(self.numeric, dtype=np.float64)
+        e = np.asarray(self.error_estimate, dtype=np.float64)
+        t = np.asarray(self.tolerance, dtype=np.float64)
+        size = a.size
+        what = "directions" if self.mode == "fast" else "entries"
+        head = (f"check_{self.kind}: {'PASSED' if self.ok else 'FAILED'}: "
+                f"{self.n_failed} of {size} {what} exceed their tolerance")
+        lines = [head,
+                 f"  numeric side: {self.method} ({self.nfev} evaluations of f); "
+                 f"tolerance = 2 * error estimate + rtol * |numeric| + atol with "
+                 f"rtol = {self.rtol:.3g}, atol = {self.atol:.3g}"]
+        if self.mode != "full":
+            lines.append(f"  mode: {self.mode}, seed = {self.seed}")
+        if self.detection:
+            lines.append("  " + self.detection)
+        if self._reason:
+            lines.append("  " + self._reason)
+        if size == 0:
+            return "\n".join(lines)
+        order = np.argsort(-self._ratio.reshape(-1), kind="stable")[:rows]
+        label = "direction" if self.mode == "fast" else "index"
+        cols = [(label, "analytic", "numeric", "abs error", "rel error", "estimate",
+                 "tolerance", "")]
+        for k in order:
+            idx = np.unravel_index(int(k), a.shape)
+            idx_s = str(tuple(int(i) for i in idx)) if a.ndim != 1 else str(int(idx[0]))
+            d = abs(a.flat[k] - n.flat[k])
+            rel = d / max(abs(n.flat[k]), self.atol or np.finfo(float).tiny)
+            ok = d <= t.flat[k]
+            cols.append((idx_s, f"{a.flat[k]:.9g}", f"{n.flat[k]:.9g}", f"{d:.3g}",
+                         f"{rel:.3g}", f"{e.flat[k]:.3g}", f"{t.flat[k]:.3g}",
+                         "ok" if ok else "FAIL"))
+        widths = [max(len(r[i]) for r in cols) for i in range(len(cols[0]))]
+        lines.append("  worst entries (by |analytic - numeric| / tolerance):")
+        for r in cols:
+            lines.append("    " + "  ".join(s.rjust(w) for s, w in zip(r, widths)).rstrip())
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ helpers
+def _check_common(f, x, method, mode, rtol, atol, seed, name):
+    V.check_callable(f, "f")
+    if not isinstance(method, str) or method not in METHODS:
+        raise ValueError(f"method must be one of {list(METHODS)}; got {method!r}")
+    if not isinstance(mode, str) or mode not in MODES:
+        raise ValueError(f"mode must be one of {list(MODES)}; got {mode!r}")
+    xa = V.as_point(x, "x")
+    for nm, v in (("rtol", rtol), ("atol", atol)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float, np.number))
+                              or not math.isfinite(float(v)) or v < 0):
+            raise ValueError(f"{nm} must be a finite number >= 0 or None; got {v!r}")
+    if seed is not None:
+        V.check_int(seed, "seed", 0)
+    return xa
+
+
+def _rtol_for(*dtypes):
+    size = min(np.dtype(d).itemsize if np.dtype(d).kind == "f" else 8 for d in dtypes)
+    return RTOL.get(size, RTOL[8])
+
+
+def _eps_for(*dtypes):
+    size = min(np.dtype(d).itemsize if np.dtype(d).kind == "f" else 8 for d in dtypes)
+    return float(np.finfo({2: np.float16, 4: np.float32}.get(size, np.float64)).eps)
+
+
+def _analytic(fn, x, args, shape, name):
+    try:
+        a = fn(x.copy(), *args)
+    except Exception as exc:  # noqa: BLE001 - reported with the parameter's name
+        raise type(exc)(f"{name} raised {type(exc).__name__}: {exc}") from exc
+    if hasattr(a, "toarray") and not isinstance(a, np.ndarray):
+        a = a.toarray()
+    arr = np.asarray(a)
+    if arr.dtype.kind not in "fiu":
+        raise TypeError(f"{name} must return a real array; got dtype {arr.dtype}")
+    if arr.size == int(np.prod(shape)) and arr.shape != shape:
+        arr = arr.reshape(shape)
+    if arr.shape != shape:
+        raise ValueError(f"{name} must return shape {shape}; got {arr.shape}")
+    return arr
+
+
+def _numeric(kind, f, x, method, args):
+    """``(value, error, method_used, nfev)`` by numdiff's ``kind`` function."""
+    from . import differentiate as D
+    fn = {"gradient": D.gradient, "jacobian": D.jacobian, "hessian": D.hessian}[kind]
+    if method in ("auto", "complex"):
+        try:
+            val, info = fn(f, x, method="complex", args=args, full_output=True)
+            return val, info.error, "complex step", info.nfev
+        except (ValueError, TypeError):
+            if method == "complex":
+                raise
+    if method == "dual":
+        val, info = fn(f, x, method="dual", args=args, full_output=True)
+        return val, info.error, "dual numbers", info.nfev
+    if method == "adaptive":
+        val, info = fn(f, x, adaptive=True, args=args, full_output=True)
+        return val, info.error, "adaptive central differences", info.nfev
+    val, info = fn(f, x, args=args, full_output=True)
+    return val, info.error, "central differences", info.nfev
+
+
+def _tolerance(numeric, error, rtol, atol_rows):
+    err = np.where(np.isfinite(error), error, np.inf)
+    return 2.0 * err + rtol * np.abs(numeric) + atol_rows
+
+
+def _atol_rows(numeric, eps, kind, out_ndim):
+    """``1000 eps`` times the largest |numeric| entry: of each output row for
+    a Jacobian, of the whole array otherwise."""
+    A = np.abs(np.asarray(numeric, dtype=np.float64))
+    if kind == "jacobian" and out_ndim > 0:
+        flat = A.reshape(int(np.prod(A.shape[:out_ndim])), -1)
+        row = np.max(np.where(np.isfinite(flat), flat, 0.0), axis=1, keepdims=True)
+        return (1e3 * eps * np.broadcast_to(row, flat.shape)).reshape(A.shape), \
+            float(1e3 * eps * (row.max() if row.size else 0.0))
+    m = float(np.max(np.where(np.isfinite(A), A, 0.0))) if A.size else 0.0
+    return 1e3 * eps * m, 1e3 * eps * m
+
+
+def _refine_failures(kind, f, x, a, n, e, tol, rtol, atol_rows, args, out_ndim):
+    """Central differences: entries that fail are recomputed with adaptive
+    (Richardson) directional derivatives before they are reported."""
+    from . import differentiate as D
+    bad = ~(np.abs(a - n) <= tol)
+    if not bad.any():
+        return n, e, 0, False
+    nfev = 0
+    n, e = n.copy(), e.copy()
+    xs = x.shape
+    if kind == "gradient":
+        cols = sorted({int(i) for i in np.flatnonzero(bad.reshape(-1))})
+    elif kind == "jacobian":
+        inner = int(np.prod(xs))
+        cols = sorted({int(i) % inner for i in np.flatnonzero(bad.reshape(-1))})
+    else:
+        inner = int(np.prod(xs))
+        cols = sorted({int(i) % inner for i in np.flatnonzero(bad.reshape(-1))})
+    for j in cols[:200]:
+        v = np.zeros(xs)
+        v.reshape(-1)[j] = 1.0
+        if kind == "hessian":
+            col, info = D.hvp(f, x, v, adaptive=True, args=args, full_output=True)
+        else:
+            col, info = D.jvp(f, x, v, adaptive=True, args=args, full_output=True)
+        nfev += info.nfev
+        col = np.asarray(col, dtype=np.float64)
+        err = np.asarray(info.error, dtype=np.float64)
+        if kind == "gradient":
+            n.reshape(-1)[j] = col
+            e.reshape(-1)[j] = err
+        else:
+            N2 = n.reshape(-1, int(np.prod(xs)))
+            E2 = e.reshape(-1, int(np.prod(xs)))
+            N2[:, j] = col.reshape(-1)
+            E2[:, j] = err.reshape(-1)
+    return n, e, nfev, True
+
+
+def _directional(kind, f, x, v, method, args):
+    """``(d, err, nfev, method)``: numerical directional derivative along v
+    (J v for a gradient/Jacobian, H v for a Hessian)."""
+    from . import differentiate as D
+    fn = D.hvp if kind == "hessian" else D.jvp
+    if method in ("auto", "complex") and kind != "hessian":
+        try:
+            d, info = fn(f, x, v, method="complex", args=args, full_output=True)
+            return np.asarray(d, dtype=np.float64), np.asarray(info.error), info.nfev, \
+                "complex step"
+        except (ValueError, TypeError):
+            if method == "complex":
+                raise
+    if method == "dual":
+        d, info = fn(f, x, v, method="dual", args=args, full_output=True)
+        return np.asarray(d, dtype=np.float64), np.asarray(info.error), info.nfev, \
+            "dual numbers"
+    adaptive = method == "adaptive"
+    d, info = fn(f, x, v, adaptive=adaptive, args=args, full_output=True)
+    return np.asarray(d, dtype=np.float64), np.asarray(info.error), info.nfev, \
+        ("adaptive central differences" if adaptive else "central differences")
+
+
+def _run(kind, f, deriv, x, method, rtol, atol, args, mode, seed, name):
+    x = _check_common(f, x, method, mode, rtol, atol, seed, name)
+    args = args if isinstance(args, tuple) else (args,)
+    V.check_callable(deriv, name)
+    # the output shape: f(x) (scalar for gradient and Hessian)
+    y0 = np.asarray(f(x.copy(), *args))
+    if kind in ("gradient", "hessian") and y0.size != 1:
+        raise ValueError(f"f must return a scalar for check_{kind}; it returned shape "
+                         f"{y0.shape}")
+    out_shape = () if kind != "jacobian" else y0.shape
+    shape = {"gradient": x.shape, "jacobian": out_shape + x.shape,
+             "hessian": x.shape + x.shape}[kind]
+    a = _analytic(deriv, x, args, shape, name)
+    eps = _eps_for(x.dtype, a.dtype)
+    r = _rtol_for(x.dtype, a.dtype) if rtol is None else float(rtol)
+    nf0 = 1
+    if mode == "fast":
+        res = _fast(kind, f, x, a, method, r, atol, args, seed, eps, out_shape, nf0)
+        if res.ok:
+            return res
+        full = _run(kind, f, deriv, x, method, rtol, atol, args, "full", seed, name)
+        full.mode = "fast->full"
+        full.seed = seed
+        full.nfev += res.nfev
+        full.detection = ("fast mode failed along direction "
+                          f"{res.worst_index[0] if res.worst_index else '?'}; "
+                          "escalated to the full check")
+        return full
+    n, e, used, nfev = _numeric(kind, f, x, method, args)
+    n = np.asarray(n, dtype=np.float64).reshape(shape)
+    e = np.broadcast_to(np.asarray(e, dtype=np.float64), shape).copy()
+    atol_rows, atol_report = _atol_rows(n, eps, kind, len(out_shape))
+    if atol is not None:
+        atol_rows, atol_report = float(atol), float(atol)
+    tol = _tolerance(n, e, r, atol_rows)
+    if used == "central differences":
+        n, e, more, changed = _refine_failures(kind, f, x, a, n, e, tol, r, atol_rows,
+                                               args, len(out_shape))
+        if changed:
+            nfev += more
+            used = "central differences, adaptive where they disagreed"
+            tol = _tolerance(n, e, r, atol_rows)
+    return CheckResult(kind, a, n, e, np.broadcast_to(tol, shape), used, nfev + nf0, "full",
+                       None, r, atol_report)
+
+
+def _fast(kind, f, x, a, method, r, atol, args, seed, eps, out_shape, nf0):
+    rng = np.random.default_rng(seed)
+    k = FAST_DIRECTIONS
+    nin = x.size
+    af = np.asarray(a, dtype=np.float64)
+    ds, es, an, tols, nfev, used = [], [], [], [], 0, ""
+    dets = []
+    for _ in range(k):
+        v = rng.choice([-1.0, 1.0], size=x.shape)
+        d, err, ne, used = _directional(kind, f, x, v, method, args)
+        nfev += ne
+        if kind == "gradient":
+            av = float(np.sum(af * v))
+            scale = float(np.sum(np.abs(af)))
+        else:
+            A2 = af.reshape(-1, nin)
+            av = A2 @ v.reshape(-1)
+            scale = np.sum(np.abs(A2), axis=1)
+        d = np.asarray(d, dtype=np.float64).reshape(np.shape(av))
+        err = np.broadcast_to(np.asarray(err, dtype=np.float64), np.shape(av))
+        at = (1e3 * eps * np.max(np.abs(af)) * math.sqrt(nin)) if atol is None else float(atol)
+        tol = 2.0 * np.where(np.isfinite(err), err, np.inf) + r * scale + at
+        ds.append(d)
+        es.append(err)
+        an.append(av)
+        tols.append(tol)
+        dets.append(np.max(tol))
+    D_ = np.array(ds, dtype=np.float64)
+    E_ = np.array(es, dtype=np.float64)
+    A_ = np.array(an, dtype=np.float64)
+    T_ = np.array(tols, dtype=np.float64)
+    big = float(np.max(np.abs(af))) if af.size else 0.0
+    caught = float(max(dets)) if dets else 0.0
+    detection = (f"fast mode: {k} random sign directions; an error in a single "
+                 f"component is caught when larger than {caught:.3g}"
+                 + (f" ({caught / big:.2g} of the largest entry)" if big > 0 else "")
+                 + "; smaller errors, or errors in several components that cancel "
+                 "along every direction, can be missed")
+    res = CheckResult(kind, A_, D_, E_, T_, used, nfev + nf0, "fast", seed, r,
+                      float(np.max(T_) if T_.size else 0.0) if atol is None else float(atol),
+                      detection=detection)
+    return res
+
+
+# ------------------------------------------------------------------ public
+def check_gradient(f, grad, x, *, method="auto", rtol=None, atol=None, args=(), mode="full",
+                   seed=None):
+    """Check a gradient function against numdiff's numerical gradient.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x, *args) -> float``.
+    grad : callable
+        ``grad(x, *args) -> array of x's shape``: the gradient under test.
+    x : array_like
+        The point (any shape; float32 and float64 inputs set the default
+        tolerances).
+    method : {"auto", "complex", "central", "adaptive", "dual"}, optional
+        The numerical side. ``"auto"`` (default): the complex step when ``f``
+        is complex-step safe, otherwise central differences with error
+        estimates, recomputed by adaptive (Richardson) differences where
+        they disagree with ``grad``.
+    rtol, atol : float, optional
+        Override the default tolerances (see Notes).
+    args : tuple, optional
+        Extra arguments of ``f`` and ``grad``.
+    mode : {"full", "fast"}, optional
+        ``"fast"``: compare directional derivatives along 4 random sign
+        vectors (cheap for large ``x``); the report states the smallest
+        single-component error it is sure to catch. A failure escalates to
+        the full check, which names the components.
+    seed : int, optional
+        Seed of the fast mode's directions (reported).
+
+    Returns
+    -------
+    CheckResult
+        Truthy when every entry passes; ``str()`` is a ranked report.
+
+    Notes
+    -----
+    Entry ``i`` passes when ``|analytic_i - numeric_i| <= 2 e_i + rtol
+    |numeric_i| + atol`` with ``e_i`` the numeric side's error estimate,
+    ``rtol`` ``1e-7`` for float64 inputs and ``1e-3`` for float32 (the
+    analytic side's own rounding), and ``atol`` ``1000 eps`` times the
+    largest numeric entry. A 1% error in one component fails at any size;
+    with the complex step, so does a 0.01% error. See the user guide page
+    "Checking your derivatives" for the reasoning.
+
+    References
+    ----------
+    .. [1] J. R. R. A. Martins, P. Sturdza and J. J. Alonso, "The
+       complex-step derivative approximation", *ACM Trans. Math. Softw.* 29
+       (2003) 245-262.
+
+    See Also
+    --------
+    check_jacobian, check_hessian, numdiff.testing.assert_gradient_close
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import numdiff as nd
+    >>> f = lambda x: np.sum(x ** 3)
+    >>> res = nd.check_gradient(f, lambda x: 3 * x ** 2, np.arange(1.0, 4.0))
+    >>> bool(res), res.method
+    (True, 'complex step')
+    >>> bad = lambda x: 3 * x ** 2 * np.array([1.0, 1.01, 1.0])   # 1% off in entry 1
+    >>> res = nd.check_gradient(f, bad, np.arange(1.0, 4.0))
+    >>> bool(res), res.worst_index
+    (False, (1,))
+    """
+    return _run("gradient", f, grad, x, method, rtol, atol, args, mode, seed, "grad")
+
+
+def check_jacobian(f, jac, x, *, method="auto", rtol=None, atol=None, args=(), mode="full",
+                   seed=None):
+    """Check a Jacobian function against numdiff's numerical Jacobian.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x, *args) -> array``.
+    jac : callable
+        ``jac(x, *args)`` returning the Jacobian, shape ``f(x).shape +
+        x.shape`` (dense or ``scipy.sparse``).
+    x, method, rtol, atol, args, mode, seed
+        As :func:`check_gradient`; ``atol`` defaults to ``1000 eps`` times
+        the largest entry of each output's row.
+
+    Returns
+    -------
+    CheckResult
+
+    References
+    ----------
+    .. [1] J. R. R. A. Martins, P. Sturdza and J. J. Alonso, "The
+       complex-step derivative approximation", *ACM Trans. Math. Softw.* 29
+       (2003) 245-262.
+
+    See Also
+    --------
+    check_gradient, numdiff.testing.assert_jacobian_close
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import numdiff as nd
+    >>> f = lambda x: np.stack([x[0] * x[1], np.sin(x[1])])
+    >>> J = lambda x: np.array([[x[1], x[0]], [0.0, np.cos(x[1])]])
+    >>> bool(nd.check_jacobian(f, J, [2.0, 0.5]))
+    True
+    """
+    return _run("jacobian", f, jac, x, method, rtol, atol, args, mode, seed, "jac")
+
+
+def check_hessian(f, hess, x, *, method="auto", rtol=None, atol=None, args=(), mode="full",
+                  seed=None):
+    """Check a Hessian function against numdiff's numerical Hessian.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x, *args) -> float``.
+    hess : callable
+        ``hess(x, *args)`` returning the ``(n, n)`` Hessian (dense or
+        ``scipy.sparse``; ``x.shape + x.shape`` for an array ``x``).
+    x, method, rtol, atol, args, mode, seed
+        As :func:`check_gradient`. ``"auto"`` uses central differences of
+        the complex-step gradient when ``f`` is complex-step safe.
+
+    Returns
+    -------
+    CheckResult
+
+    References
+    ----------
+    .. [1] J. R. R. A. Martins, P. Sturdza and J. J. Alonso, "The
+       complex-step derivative approximation", *ACM Trans. Math. Softw.* 29
+       (2003) 245-262.
+
+    See Also
+    --------
+    check_gradient, numdiff.testing.assert_hessian_close
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import numdiff as nd
+    >>> f = lambda x: x[0] ** 2 * x[1] + np.exp(x[1])
+    >>> H = lambda x: np.array([[2 * x[1], 2 * x[0]], [2 * x[0], np.exp(x[1])]])
+    >>> bool(nd.check_hessian(f, H, [1.0, 0.5]))
+    True
+    """
+    return _run("hessian", f, hess, x, method, rtol, atol, args, mode, seed, "hess")

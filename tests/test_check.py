@@ -1,0 +1,251 @@
+"""Derivative checkers and numdiff.testing: verdicts, reports, tolerances."""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import numdiff as nd
+from numdiff.testing import assert_gradient_close, assert_hessian_close, assert_jacobian_close
+
+
+def problem(n, dtype=np.float64, seed=0):
+    rng = np.random.default_rng(seed)
+    c = rng.uniform(0.5, 2.0, n).astype(dtype)
+
+    def f(x):
+        return np.sum(c * np.sin(x) * x) + np.sum(x[:-1] * x[1:]) ** 2 / n
+
+    def g(x):
+        s = np.sum(x[:-1] * x[1:])
+        out = c * (np.cos(x) * x + np.sin(x))
+        out[:-1] = out[:-1] + 2 * s / n * x[1:]
+        out[1:] = out[1:] + 2 * s / n * x[:-1]
+        return out
+
+    x = rng.uniform(-1.0, 1.0, n).astype(dtype)
+    return f, g, x
+
+
+def plant(g, k, factor):
+    def bad(x):
+        out = np.array(g(x), dtype=np.float64)
+        out[k] *= factor
+        return out
+    return bad
+
+
+def nonsmooth_problem(n, seed=0):
+    """Not complex-step safe (abs): the checker must fall back to differences."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0.5, 1.5, n) * rng.choice([-1.0, 1.0], n)
+    return (lambda x: np.sum(np.abs(x) * x) + np.sum(np.cos(x))), \
+        (lambda x: 2 * np.abs(x) - np.sin(x)), x
+
+
+# ------------------------------------------------------------------ the targets
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n", [10, 100, 1000])
+def test_correct_gradients_pass_and_one_percent_errors_fail(n, dtype):
+    f, g, x = problem(n, dtype)
+    res = nd.check_gradient(f, g, x)
+    assert res, res.report()
+    k = n // 3
+    bad = nd.check_gradient(f, plant(g, k, 1.01), x)
+    assert not bad
+    assert bad.worst_index == (k,) and bad.n_failed == 1
+
+
+@pytest.mark.parametrize("n", [10, 100, 1000])
+def test_complex_step_catches_a_hundredth_of_a_percent(n):
+    f, g, x = problem(n)
+    res = nd.check_gradient(f, plant(g, n // 2, 1.0001), x)
+    assert res.method == "complex step"
+    assert not res and res.worst_index == (n // 2,)
+
+
+@pytest.mark.parametrize("n", [10, 100])
+def test_non_analytic_functions_fall_back_to_differences(n):
+    f, g, x = nonsmooth_problem(n)
+    res = nd.check_gradient(f, g, x)
+    assert res, res.report()
+    assert res.method.startswith("central differences")
+    bad = nd.check_gradient(f, plant(g, 1, 1.01), x)
+    assert not bad and bad.worst_index == (1,)
+
+
+@pytest.mark.parametrize("n", [10, 1000])
+def test_fast_mode_passes_correct_and_escalates_to_name_the_component(n):
+    f, g, x = problem(n)
+    res = nd.check_gradient(f, g, x, mode="fast", seed=5)
+    assert res and res.mode == "fast" and res.seed == 5
+    assert "caught when larger than" in str(res)
+    assert res.nfev < 40
+    bad = nd.check_gradient(f, plant(g, 7, 1.01), x, mode="fast", seed=5)
+    assert not bad and bad.mode == "fast->full" and bad.worst_index == (7,)
+    assert "seed = 5" in str(bad)
+
+
+def test_fast_mode_is_deterministic():
+    f, g, x = problem(50)
+    a = nd.check_gradient(f, g, x, mode="fast", seed=3)
+    b = nd.check_gradient(f, g, x, mode="fast", seed=3)
+    np.testing.assert_array_equal(a.numeric, b.numeric)
+
+
+# ------------------------------------------------------------------ report and fields
+def test_result_fields_and_report():
+    f, g, x = problem(5)
+    res = nd.check_gradient(f, plant(g, 2, 1.5), x)
+    for name in ("ok", "max_abs_error", "max_rel_error", "worst_index", "analytic", "numeric",
+                 "error_estimate", "tolerance", "method", "nfev"):
+        assert hasattr(res, name)
+    assert res.analytic.shape == res.numeric.shape == res.tolerance.shape == (5,)
+    assert res.max_rel_error == pytest.approx(0.5, rel=1e-6)
+    text = str(res)
+    assert text.startswith("check_gradient: FAILED: 1 of 5 entries")
+    for col in ("index", "analytic", "numeric", "abs error", "rel error", "estimate",
+                "tolerance"):
+        assert col in text
+    # ranked: the failing entry first
+    first_row = text.splitlines()[4].split()
+    assert first_row[0] == "2" and first_row[-1] == "FAIL"
+    assert "CheckResult(ok=False" in repr(res)
+
+
+def test_nan_in_the_analytic_gradient_fails():
+    f, g, x = problem(4)
+    res = nd.check_gradient(f, lambda x: np.where(np.arange(4) == 1, np.nan, g(x)), x)
+    assert not res and res.worst_index == (1,)
+
+
+def test_float32_tolerances_are_looser_but_catch_one_percent():
+    f, g, x = problem(20, np.float32)
+    res = nd.check_gradient(f, g, x)
+    assert res.rtol == 1e-3
+    res64 = nd.check_gradient(*problem(20))
+    assert res64.rtol == 1e-7
+
+
+def test_user_tolerances():
+    f, g, x = problem(6)
+    assert nd.check_gradient(f, plant(g, 0, 1.01), x, rtol=0.05)
+    assert not nd.check_gradient(f, plant(g, 0, 1.001), x, rtol=1e-4)
+
+
+@pytest.mark.parametrize("method", ["complex", "central", "adaptive", "dual"])
+def test_every_method(method):
+    f, g, x = problem(8)
+    res = nd.check_gradient(f, g, x, method=method)
+    assert res, res.report()
+    assert not nd.check_gradient(f, plant(g, 3, 1.01), x, method=method)
+
+
+def test_complex_method_refuses_unsafe_f():
+    f, g, x = nonsmooth_problem(5)
+    with pytest.raises(ValueError, match="central"):
+        nd.check_gradient(f, g, x, method="complex")
+
+
+def test_array_shaped_x_and_args():
+    x = np.arange(6.0).reshape(2, 3) / 7
+    res = nd.check_gradient(lambda x, a: np.sum(a * x ** 2), lambda x, a: 2 * a * x, x,
+                            args=(3.0,))
+    assert res and res.analytic.shape == (2, 3)
+    bad = nd.check_gradient(lambda x, a: np.sum(a * x ** 2),
+                            lambda x, a: 2 * a * x * np.array([[1, 1, 1], [1, 1.01, 1]]),
+                            x, args=(3.0,))
+    assert bad.worst_index == (1, 1)
+
+
+# ------------------------------------------------------------------ Jacobian and Hessian
+def test_check_jacobian():
+    def F(x):
+        return np.stack([x[0] * x[1], np.sin(x[1]) * x[2], np.exp(x[0]) - x[2] ** 2])
+
+    def J(x):
+        return np.array([[x[1], x[0], 0.0], [0.0, np.cos(x[1]) * x[2], np.sin(x[1])],
+                         [np.exp(x[0]), 0.0, -2 * x[2]]])
+
+    x = np.array([0.3, 1.2, -0.7])
+    assert nd.check_jacobian(F, J, x)
+    Jbad = lambda x: J(x) * np.where(np.arange(9).reshape(3, 3) == 5, 1.01, 1.0)  # noqa: E731
+    res = nd.check_jacobian(F, Jbad, x)
+    assert not res and res.worst_index == (1, 2)
+    assert nd.check_jacobian(F, J, x, mode="fast", seed=1)
+    assert nd.check_jacobian(F, Jbad, x, mode="fast", seed=1).worst_index == (1, 2)
+    import scipy.sparse as sp
+    assert nd.check_jacobian(F, lambda x: sp.csr_array(J(x)), x)
+
+
+def test_check_hessian():
+    def f(x):
+        return x[0] ** 2 * x[1] + np.exp(x[1]) * np.sin(x[2])
+
+    def H(x):
+        return np.array([[2 * x[1], 2 * x[0], 0.0],
+                         [2 * x[0], np.exp(x[1]) * np.sin(x[2]), np.exp(x[1]) * np.cos(x[2])],
+                         [0.0, np.exp(x[1]) * np.cos(x[2]), -np.exp(x[1]) * np.sin(x[2])]])
+
+    x = np.array([0.5, 0.2, 1.1])
+    res = nd.check_hessian(f, H, x)
+    assert res, res.report()
+    Hbad = lambda x: H(x) + np.diag([0, 0.01 * H(x)[1, 1], 0])  # noqa: E731
+    bad = nd.check_hessian(f, Hbad, x)
+    assert not bad and bad.worst_index == (1, 1)
+    assert nd.check_hessian(f, H, x, mode="fast", seed=2)
+
+
+# ------------------------------------------------------------------ numdiff.testing
+def test_assertions_raise_with_the_report():
+    f, g, x = problem(5)
+    assert_gradient_close(f, g, x)
+    with pytest.raises(AssertionError, match="check_gradient: FAILED") as exc:
+        assert_gradient_close(f, plant(g, 4, 1.01), x)
+    assert "FAIL" in str(exc.value)
+    with pytest.raises(AssertionError, match="seed = 0"):
+        assert_gradient_close(f, plant(g, 4, 1.01), x, mode="fast")
+    assert_jacobian_close(np.sin, lambda x: np.diag(np.cos(x)), x)
+    with pytest.raises(AssertionError):
+        assert_jacobian_close(np.sin, lambda x: np.diag(np.cos(x) * 1.01), x)
+    assert_hessian_close(lambda x: np.sum(x ** 3), lambda x: np.diag(6 * x), x)
+
+
+# ------------------------------------------------------------------ bad input
+@pytest.mark.parametrize("kw,exc,match", [
+    (dict(method="spline"), ValueError, "method"),
+    (dict(mode="quick"), ValueError, "mode"),
+    (dict(rtol=-1.0), ValueError, "rtol"),
+    (dict(atol="x"), ValueError, "atol"),
+    (dict(seed=-1), ValueError, "seed"),
+])
+def test_bad_arguments(kw, exc, match):
+    f, g, x = problem(3)
+    with pytest.raises(exc, match=match):
+        nd.check_gradient(f, g, x, **kw)
+
+
+def test_bad_callables_and_shapes():
+    f, g, x = problem(3)
+    with pytest.raises(TypeError, match="f"):
+        nd.check_gradient(3, g, x)
+    with pytest.raises(TypeError, match="grad"):
+        nd.check_gradient(f, None, x)
+    with pytest.raises(ValueError, match="grad must return shape"):
+        nd.check_gradient(f, lambda x: np.ones(4), x)
+    with pytest.raises(ValueError, match="scalar"):
+        nd.check_gradient(lambda x: x, g, x)
+    with pytest.raises(TypeError, match="real"):
+        nd.check_gradient(f, lambda x: x * 1j, x)
+
+
+# ------------------------------------------------------------------ properties
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(1, 40), seed=st.integers(0, 10 ** 6),
+       dtype=st.sampled_from([np.float64, np.float32]))
+def test_property_correct_passes_and_planted_error_is_named(n, seed, dtype):
+    f, g, x = problem(max(n, 2), dtype, seed)
+    assert nd.check_gradient(f, g, x)
+    k = seed % x.size
+    if abs(g(x)[k]) > 1e-3 * np.max(np.abs(g(x))):
+        bad = nd.check_gradient(f, plant(g, k, 1.01), x)
+        assert not bad and bad.worst_index == (k,)
