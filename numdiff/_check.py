@@ -18,6 +18,9 @@ with its own error estimate. An entry passes when
   a Jacobian): components that are zero up to the rounding of the others
   cannot be judged relatively.
 
+The numeric side is computed in double precision whatever the dtype of
+``x`` (a float32 ``x`` sets the tolerances, not the reference).
+
 ``method="auto"`` uses the complex step when ``f`` is complex-step safe
 (numdiff checks that and falls back otherwise): its estimate is 16 ulp, so
 the tolerance is near rounding. Otherwise central differences with error
@@ -338,6 +341,9 @@ def _run(kind, f, deriv, x, method, rtol, atol, args, mode, seed, name):
     a = _analytic(deriv, x, args, shape, name)
     eps = _eps_for(x.dtype, a.dtype)
     r = _rtol_for(x.dtype, a.dtype) if rtol is None else float(rtol)
+    # the reference is computed in double precision whatever x's dtype (the
+    # analytic side's precision sets the tolerances above)
+    x = x.astype(np.float64)
     nf0 = 1
     if mode == "fast":
         res = _fast(kind, f, x, a, method, r, atol, args, seed, eps, out_shape, nf0)

@@ -27,3 +27,20 @@ def test_verify_rows_fail_when_bound_missed():
 def test_cli_usage():
     assert main([]) == 2
     assert main(["frobnicate"]) == 2
+
+
+def test_markdown_and_summary(tmp_path, capsys):
+    path = tmp_path / "out.md"
+    assert main(["verify", "--quick", "--area", "root", "--area", "line-search",
+                 "--markdown", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "summary:" in out and "line-search" in out
+    text = path.read_text()
+    assert text.startswith("# numdiff verify --quick")
+    assert "| method | cases | numdiff |" in text and "## root:" in text
+
+
+def test_every_area_is_listed():
+    from numdiff.verify._cli import AREAS
+    assert set(AREAS) == {"differentiation", "hessians", "sparse", "line-search", "minimize",
+                          "root", "checkers"}
