@@ -153,8 +153,9 @@ class CheckResult:
                  f"  numeric side: {self.method} ({self.nfev} evaluations of f); "
                  f"tolerance = 2 * error estimate + rtol * |numeric| + atol with "
                  f"rtol = {self.rtol:.3g}, atol = {self.atol:.3g}"]
-        if self.mode != "full":
-            lines.append(f"  mode: {self.mode}, seed = {self.seed}")
+        if self.mode != "full" or self.seed is not None:
+            lines.append(f"  mode: {self.mode}, seed = {self.seed}"
+                         + (" (the fast mode's directions)" if self.mode == "full" else ""))
         if self.detection:
             lines.append("  " + self.detection)
         if self._reason:
@@ -372,7 +373,7 @@ def _run(kind, f, deriv, x, method, rtol, atol, args, mode, seed, name):
             used = "central differences, adaptive where they disagreed"
             tol = _tolerance(n, e, r, atol_rows)
     return CheckResult(kind, a, n, e, np.broadcast_to(tol, shape), used, nfev + nf0, "full",
-                       None, r, atol_report)
+                       seed, r, atol_report)
 
 
 def _fast(kind, f, x, a, method, r, atol, args, seed, eps, out_shape, nf0):
