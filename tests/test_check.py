@@ -59,7 +59,7 @@ def test_correct_gradients_pass_and_one_percent_errors_fail(n, dtype):
 def test_complex_step_catches_a_hundredth_of_a_percent(n):
     f, g, x = problem(n)
     res = nd.check_gradient(f, plant(g, n // 2, 1.0001), x)
-    assert res.method == "complex step"
+    assert res.method.startswith("complex step")
     assert not res and res.worst_index == (n // 2,)
 
 
@@ -249,3 +249,84 @@ def test_property_correct_passes_and_planted_error_is_named(n, seed, dtype):
     if abs(g(x)[k]) > 1e-3 * np.max(np.abs(g(x))):
         bad = nd.check_gradient(f, plant(g, k, 1.01), x)
         assert not bad and bad.worst_index == (k,)
+
+
+# ------------------------------------------------------------------ review fixes
+def test_correct_gradient_at_a_minimiser_passes():
+    rng = np.random.default_rng(0)
+    A, b = rng.normal(size=(20, 5)), rng.normal(size=20)
+    xs = np.linalg.lstsq(A, b, rcond=None)[0]
+    assert nd.check_gradient(lambda x: 0.5 * np.sum((A @ x - b) ** 2),
+                             lambda x: A.T @ (A @ x - b), xs)
+    assert nd.check_gradient(lambda x: np.sum(np.sin(x) ** 2 + np.cos(x) ** 2), np.zeros_like,
+                             np.linspace(0.1, 2.0, 5))
+
+
+def test_non_analytic_terms_the_complex_step_misses_do_not_fail_correct_gradients():
+    assert nd.check_gradient(lambda x: np.sum(np.abs(x) * x), lambda x: 2 * np.abs(x),
+                             np.array([1.0, -2.0, 3.0]) * 1e5)
+    x = np.linspace(0.5, 1.5, 100)
+    assert nd.check_gradient(lambda x: 1e3 * np.sum(x ** 2) + np.abs(x[0]) * x[0],
+                             lambda x: np.concatenate([[2e3 * x[0] + 2 * abs(x[0])],
+                                                       2e3 * x[1:]]), x)
+
+
+def test_sign_flip_near_a_kink_is_caught():
+    res = nd.check_gradient(lambda x: float(np.sum(x ** 3)), lambda x: -3 * x ** 2,
+                            np.array([1e-8, -2e-8, 1.5e-8]))
+    assert not res
+
+
+def test_fast_mode_with_a_non_finite_entry_fails():
+    res = nd.check_gradient(lambda x: np.sum(x ** 2),
+                            lambda x: np.where(np.arange(3) == 1, np.inf, 2 * x),
+                            np.arange(1.0, 4.0), mode="fast", seed=0)
+    assert not res and res.worst_index == (1,)
+
+
+def test_fast_escalation_equals_the_full_check_on_float32():
+    def g(x):
+        out = np.array(x, dtype=np.float32)
+        out[0] *= 1.5
+        return out
+    x = np.linspace(0.5, 1.0, 20).astype(np.float32)
+    full = nd.check_gradient(lambda x: 0.5 * np.sum(x ** 2), g, x)
+    fast = nd.check_gradient(lambda x: 0.5 * np.sum(x ** 2), g, x, mode="fast", seed=0)
+    assert fast.mode == "fast->full" and fast.rtol == full.rtol == 1e-3
+    assert fast.n_failed == full.n_failed and fast.worst_index == full.worst_index
+
+
+def test_wrong_shapes_are_errors_not_reshaped():
+    with pytest.raises(ValueError, match="shape"):
+        nd.check_gradient(lambda x: np.sum(x ** 2), lambda x: (2 * x).T, np.ones((2, 3)))
+    F = lambda x: np.stack([x[0], x[1], x[2], x[0], x[1]])  # noqa: E731
+    with pytest.raises(ValueError, match="shape"):
+        nd.check_jacobian(F, lambda x: np.ones((3, 5)), np.ones(3))
+    # singleton axes may differ
+    assert nd.check_gradient(lambda x: np.sum(x ** 2), lambda x: (2 * x)[:, None], np.ones(3))
+
+
+def test_empty_jacobian_and_list_args():
+    assert nd.check_jacobian(lambda x: x[:0], lambda x: np.zeros((0, 3)), np.ones(3))
+    assert nd.check_gradient(lambda x, a, b: a * np.sum(x ** 2) + b, lambda x, a, b: 2 * a * x,
+                             np.ones(3), args=[2.0, 1.0])
+
+
+def test_nfev_counts_every_call_including_fallbacks():
+    calls = [0]
+
+    def f(x):
+        calls[0] += 1
+        return np.sum(np.abs(x) * x)
+    res = nd.check_gradient(f, lambda x: 2 * np.abs(x), np.linspace(-1, 1, 10) + 0.05)
+    assert res and res.nfev == calls[0]
+    calls[0] = 0
+    res = nd.check_gradient(f, lambda x: 2 * np.abs(x), np.linspace(-1, 1, 10) + 0.05,
+                            mode="fast", seed=1)
+    assert res.nfev == calls[0]
+
+
+def test_fast_mode_without_seed_reports_one():
+    f, g, x = problem(10)
+    res = nd.check_gradient(f, g, x, mode="fast")
+    assert isinstance(res.seed, int) and f"seed = {res.seed}" in str(res)

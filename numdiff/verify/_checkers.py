@@ -66,7 +66,7 @@ def run(quick=False):
         warnings.simplefilter("ignore")
         for label, make in (("complex-step safe f", smooth), ("f with abs (not safe)",
                                                                nonsmooth)):
-            passed = caught = named = total = caught4 = total4 = 0
+            passed = caught = total = caught4 = total4 = 0
             cg_good, cg_bad = [], []
             nfev = 0
             t_nd = t_cg = 0.0
@@ -81,8 +81,7 @@ def run(quick=False):
                     t_nd += dt
                     passed += bool(res)
                     bad = nd.check_gradient(f, planted(g, k, 1.01), x)
-                    caught += not bad
-                    named += bad.worst_index == (k,)
+                    caught += (not bad) and bad.worst_index == (k,)
                     total += 1
                     if make is smooth and dtype == np.float64:
                         b4 = nd.check_gradient(f, planted(g, k, 1.0001), x)
@@ -98,7 +97,7 @@ def run(quick=False):
                             passed / total, nfev, t_nd, "check_grad: largest value, correct",
                             float(max(cg_good)), None, t_cg, 1.0, kind="at_least"))
             rows.append(Row("checkers", label, "1% error in one component: fails, named",
-                            total, min(caught, named) / total, None, None,
+                            total, caught / total, None, None,
                             "check_grad: smallest value, wrong", float(min(cg_bad)), None,
                             None, 1.0, kind="at_least"))
             if total4:
@@ -111,7 +110,8 @@ def run(quick=False):
         fast, dt_fast = _timed(lambda: nd.check_gradient(f, g, x, mode="fast", seed=0))
         esc = nd.check_gradient(f, planted(g, 3, 1.01), x, mode="fast", seed=0)
         rows.append(Row("checkers", f"fast mode, n = {n}", "correct passes; 1% error named",
-                        2, float(bool(fast)) * float(esc.worst_index == (3,)), fast.nfev,
+                        2, float(bool(fast) and not esc and esc.worst_index == (3,)),
+                        fast.nfev,
                         dt_fast, "-", None, None, None, 1.0, kind="at_least"))
         from ._catalogue import _rosen, _rosen_grad
         xr = np.linspace(-1.0, 1.0, n) + 0.3
