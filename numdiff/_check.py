@@ -240,6 +240,11 @@ def _numeric(kind, f, x, method, args):
                 # f's own float()/astype of a complex value warns before
                 # numdiff refuses the complex step
                 warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
+                if method == "auto" and x.size > 8:
+                    # a cheap safety test first (one complex point and two
+                    # real ones) before n complex evaluations
+                    v = np.random.default_rng(1).choice([-1.0, 1.0], size=x.shape)
+                    D.jvp(f, x, v, method="complex", args=args)
                 val, info = fn(f, x, method="complex", args=args, full_output=True)
             return val, info.error, "complex step"
         except (ValueError, TypeError):
