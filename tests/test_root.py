@@ -217,3 +217,12 @@ def test_maxfev_is_a_budget(method):
 def test_method_type_error():
     with pytest.raises(TypeError, match="method"):
         nd.root(circle, [1.0, 0.5], method=None)
+
+
+def test_workers_give_the_serial_result_and_count():
+    from concurrent.futures import ThreadPoolExecutor
+    ref = nd.root(circle, [1.0, 0.5])
+    with ThreadPoolExecutor(2) as ex:
+        res = nd.root(circle, [1.0, 0.5], options={"workers": ex.map})
+    np.testing.assert_array_equal(res.x, ref.x)
+    assert res.nfev == ref.nfev and res.success
