@@ -6,32 +6,8 @@ from hypothesis import strategies as st
 
 import numdiff as nd
 from numdiff.testing import assert_gradient_close, assert_hessian_close, assert_jacobian_close
-
-
-def problem(n, dtype=np.float64, seed=0):
-    rng = np.random.default_rng(seed)
-    c = rng.uniform(0.5, 2.0, n).astype(dtype)
-
-    def f(x):
-        return np.sum(c * np.sin(x) * x) + np.sum(x[:-1] * x[1:]) ** 2 / n
-
-    def g(x):
-        s = np.sum(x[:-1] * x[1:])
-        out = c * (np.cos(x) * x + np.sin(x))
-        out[:-1] = out[:-1] + 2 * s / n * x[1:]
-        out[1:] = out[1:] + 2 * s / n * x[:-1]
-        return out
-
-    x = rng.uniform(-1.0, 1.0, n).astype(dtype)
-    return f, g, x
-
-
-def plant(g, k, factor):
-    def bad(x):
-        out = np.array(g(x), dtype=np.float64)
-        out[k] *= factor
-        return out
-    return bad
+from numdiff.verify._checkers import planted as plant
+from numdiff.verify._checkers import smooth as problem
 
 
 def nonsmooth_problem(n, seed=0):
