@@ -35,7 +35,7 @@ from .._info import DiffInfo
 from . import _kernels
 from .._workers import FunctionCall
 
-__all__ = ["complex_step_points", "evaluate", "call_complex", "check_real_part",
+__all__ = ["complex_step_points", "evaluate", "call_complex", "real_part_drift",
            "error_bound", "info", "default_step", "complex_dtype", "STEP64", "STEP32"]
 
 #: Default imaginary steps: small enough that ``h**2 f'''`` vanishes next to
@@ -80,7 +80,7 @@ def as_complex_result(y):
     return arr
 
 
-def check_real_part(re, f0, eps, h, what="f(x + ih)"):
+def real_part_drift(re, f0, eps, h, what="f(x + ih)"):
     """How far ``Re f(x + ih)`` is from ``f(x)``: a measure of ``f``'s rounding.
 
     For an analytic ``f`` the two differ by ``h**2 f''(x) / 2`` (nothing, at
@@ -126,7 +126,7 @@ def cross_check(cs, fd1, fd2, f0, t, eps, noise=0.0):
     rounding plus ``1e-5`` of the values. The rounding of ``f`` is taken as
     ``1e3 eps |f(x)|`` plus ten times ``noise``, the largest difference
     between the real parts of the complex evaluations and ``f(x)``
-    (``check_real_part``): when ``f`` is a small difference of large terms,
+    (``real_part_drift``): when ``f`` is a small difference of large terms,
     ``eps |f(x)|`` underestimates it. Non-analytic terms smaller than that
     rounding over the step cannot be seen by any difference quotient.
     """
@@ -254,7 +254,7 @@ def derivative(s, n):
     eps = float(np.finfo(res_dtype).eps)
     f0d = f0.astype(np.float64)
     bad = ~np.isfinite(f0d)
-    noise = check_real_part(y.real, f0, eps, h)
+    noise = real_part_drift(y.real, f0, eps, h)
     d = (y.imag / h).astype(np.float64)
     # forward differences at t and 2t, inside the bounds and on x's side of 0
     xd = x.astype(np.float64)
@@ -383,7 +383,7 @@ def coordinates(s, scalar_out, vectorized, mapper, check_bool):
     eps = float(np.finfo(res_dtype).eps)
     f0d = f0.reshape(-1).astype(np.float64)
     bad = ~np.isfinite(f0d)
-    noise = check_real_part(R, np.broadcast_to(f0d, R.shape), eps, h)
+    noise = real_part_drift(R, np.broadcast_to(f0d, R.shape), eps, h)
     # forward differences along a fixed pseudo-random direction, inside the
     # bounds and short enough not to cross zero from any non-zero variable
     # (unequal magnitudes and mixed signs, fixed: an error in one component
@@ -468,7 +468,7 @@ def jvp(s, v, step):
                          "at x")
     res_dtype = _result_dtype(y)
     eps = float(np.finfo(res_dtype).eps)
-    noise = check_real_part(y.real, f0, eps, h * vmax)
+    noise = real_part_drift(y.real, f0, eps, h * vmax)
     d = (y.imag / h).astype(np.float64)
     f0d = f0.reshape(-1).astype(np.float64)
     _directional_check(s, x, f0d, d.reshape(-1), v, eps, noise=noise)

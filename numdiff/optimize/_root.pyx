@@ -192,7 +192,7 @@ def run(System sys, cnp.ndarray x_a, bint broyden, double tol, double xtol, long
         long maxfev, object callback):
     """Solve ``F(x) = 0`` from ``x_a`` (overwritten with the solution).
 
-    Returns ``(status, F, nit, rcond, regularised, J, history)``: ``rcond``
+    Returns ``(status, F, nit, rcond, J, history)``: ``rcond``
     the reciprocal condition number of the last Jacobian factorised (0 when
     it was singular), ``J`` that Jacobian (row-major copy), ``history``
     ``norm(F, inf)`` at the last four iterates (nan before the start).
@@ -200,7 +200,7 @@ def run(System sys, cnp.ndarray x_a, bint broyden, double tol, double xtol, long
     cdef int n = <int> x_a.shape[0], one = 1, i, j, kind = 0, st = -1, refreshed
     cdef long nit = 0, rem
     cdef double phi0, rcond = NAN, ss, fn, xn, sn, m
-    cdef bint have_J = False, fresh = False, regularised = False
+    cdef bint have_J = False, fresh = False
     cdef cnp.ndarray F_a = np.zeros(n), p_a = np.zeros(n), xt_a = np.zeros(n)
     cdef cnp.ndarray Ft_a = np.zeros(n), J_a = np.zeros((n, n)), LU_a = np.zeros((n, n))
     cdef cnp.ndarray W_a = np.zeros(4 * n + 1), piv_a = np.zeros(n, dtype=np.intc)
@@ -241,7 +241,7 @@ def run(System sys, cnp.ndarray x_a, bint broyden, double tol, double xtol, long
         sys.F(x, F)
         for i in range(n):
             if not isfinite(F[i]):
-                return RT_NONFINITE, F_a, nit, rcond, regularised, None, ()
+                return RT_NONFINITE, F_a, nit, rcond, None, ()
         hist[3] = _norm_inf(F, n)
         while True:
             fn = _norm_inf(F, n)
@@ -264,7 +264,6 @@ def run(System sys, cnp.ndarray x_a, bint broyden, double tol, double xtol, long
                 if kind < 0:
                     st = RT_NONFINITE
                     break
-                regularised = kind == 1
                 phi0 = 0.5 * ddot(&n, F, &one, F, &one)
                 # slope of phi along p: (J'F).p = F.(J p)
                 m = 0.0
@@ -332,8 +331,8 @@ def run(System sys, cnp.ndarray x_a, bint broyden, double tol, double xtol, long
     except Budget:
         st = RT_MAXFEV
         if nit == 0 and not isfinite(hist[3]):
-            return RT_MAXFEV, F_a, nit, rcond, regularised, None, ()
+            return RT_MAXFEV, F_a, nit, rcond, None, ()
     Jr = None
     if have_J:
         Jr = np.ascontiguousarray(J_a.T)
-    return st, F_a, nit, rcond, regularised, Jr, tuple(hist[i] for i in range(4))
+    return st, F_a, nit, rcond, Jr, tuple(hist[i] for i in range(4))

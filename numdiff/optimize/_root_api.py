@@ -176,7 +176,7 @@ def _solve(fun, x, method, jac, args, n, tol, xtol, maxiter, maxfev, callback, o
     if callback is not None:
         def cb(xk, Fk, nit, alpha):
             callback(OptimizeResult(x=xk.copy(), fun=Fk.copy(), nit=nit, step=alpha))
-    status, F, nit, rcond, regularised, J, hist = _root.run(
+    status, F, nit, rcond, J, hist = _root.run(
         sys, x, method == "broyden", tol, 0.0 if xtol is None else xtol,
         maxiter, maxfev, cb)
     fn = float(np.max(np.abs(F)))

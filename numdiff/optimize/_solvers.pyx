@@ -41,8 +41,7 @@ from scipy.linalg.cython_lapack cimport dpotrf, dpotrs, dsyev
 from ._backtracking cimport backtracking
 from ._hager_zhang cimport hager_zhang
 from ._initial cimport first_step, quadratic_step
-from ._ls_common cimport (LS_INTERVAL, LS_NONFINITE, LS_NOT_DESCENT, LS_OK, LSParams,
-                          LSProblem, LSResult, search_fn)
+from ._ls_common cimport LS_INTERVAL, LS_OK, LSParams, LSProblem, LSResult, search_fn
 from ._more_thuente cimport more_thuente
 from ._strong_wolfe cimport strong_wolfe
 
@@ -331,13 +330,11 @@ cdef void _bfgs_reset(double* H, int n, double scale) noexcept nogil:
 
 
 cdef bint _bfgs_update(double* H, const double* s, const double* y, double* Hy,
-                       int n) noexcept nogil:
+                       int n, double sy, double yy) noexcept nogil:
     """H <- (I - rho s y') H (I - rho y s') + rho s s' (the lower triangle in
     Fortran terms is kept; both triangles are the same matrix). False when the
     pair has no positive curvature to rounding (the update is skipped)."""
     cdef int one = 1
-    cdef double sy = ddot(&n, s, &one, y, &one)
-    cdef double yy = ddot(&n, y, &one, y, &one)
     cdef double ss = ddot(&n, s, &one, s, &one)
     cdef double zero = 0.0, unit = 1.0, rho, yHy, a
     cdef char uplo = b'L'
@@ -669,7 +666,7 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
                     gamma = sy / yy
                     _bfgs_reset(H, n, gamma)
                     h_scaled = True
-                _bfgs_update(H, s, y, w, n)
+                _bfgs_update(H, s, y, w, n, sy, yy)
             elif method == M_LBFGS:
                 sy = ddot(&n, s, &one, y, &one)
                 yy = ddot(&n, y, &one, y, &one)
