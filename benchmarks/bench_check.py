@@ -2,25 +2,27 @@
 
 A full check at n = 1000 (issue 7's target: no slower than ``check_grad``,
 while giving a per-entry verdict) and the fast mode (target: a few ms), on
-the extended Rosenbrock function (complex arithmetic about as cheap as real)
-and on a ``sin``-coupled function (complex arithmetic 1.6 times the cost).
+the extended Rosenbrock function, a ``sin``-coupled function and a function
+with ``abs`` (not complex-step safe; dual numbers differentiate it).
 """
 import numpy as np
 from scipy.optimize import check_grad
 
 import numdiff as nd
 from numdiff.verify._catalogue import _rosen, _rosen_grad
-from numdiff.verify._checkers import planted, smooth
+from numdiff.verify._checkers import nonsmooth, planted, smooth
 
 
 def _problem(name, n):
     if name == "rosenbrock":
         return _rosen, _rosen_grad, np.linspace(-1.0, 1.0, n) + 0.3
+    if name == "abs":
+        return nonsmooth(n)
     return smooth(n)
 
 
 class GradientCheck:
-    params = (["rosenbrock", "sin-coupled"], [100, 1000],
+    params = (["rosenbrock", "sin-coupled", "abs"], [100, 1000],
               ["numdiff full", "numdiff fast", "scipy check_grad"])
     param_names = ["function", "n", "checker"]
 

@@ -21,11 +21,13 @@ with its own error estimate. An entry passes when
 The numeric side is computed in double precision whatever the dtype of
 ``x`` (a float32 ``x`` sets the tolerances, not the reference).
 
-``method="auto"`` uses the complex step when ``f`` is complex-step safe
-(numdiff checks that and falls back otherwise): its estimate is 16 ulp, so
-the tolerance is near rounding. Otherwise central differences with error
-estimates, and adaptive (Richardson) differences for any entry that fails,
-before it is reported.
+``method="auto"`` uses dual numbers when ``f`` runs on them, and the
+complex step when ``f`` is complex-step safe; numdiff tests either against
+a real difference before it trusts it, and falls back otherwise. Both are
+exact to rounding (estimate 16 ulp), so the tolerance is near rounding.
+Otherwise central differences with error estimates. Any entry that fails,
+or is judged only coarsely, is recomputed by adaptive (Richardson)
+differences before it is reported.
 
 ``mode="fast"`` compares directional derivatives along ``k`` random sign
 vectors: each costs one complex evaluation (or two or four real ones) and
@@ -70,8 +72,10 @@ class CheckResult:
         the tolerance of each entry (for ``mode="fast"`` that passed: one
         entry per direction).
     method : str
-        The numerical method used (``"complex"``, ``"central"``,
-        ``"central+adaptive"``, ``"dual"``, ``"adaptive"``).
+        The numerical method used (``"dual numbers"``, ``"complex step"``,
+        ``"central differences"``, ``"adaptive central differences"``),
+        with ``", adaptive differences where they disagreed"`` when some
+        entries were recomputed.
     nfev : int
         Evaluations of ``f`` made by the check.
     mode : str
@@ -228,10 +232,46 @@ def _analytic(fn, x, args, shape, name):
     return arr
 
 
+def _dual_safe(f, x, args):
+    """Whether ``f`` runs on dual numbers and agrees with real differences.
+
+    One dual evaluation along a seeded mixed-sign direction, compared with a
+    central difference and its error estimate (two or a few real
+    evaluations). A function that refuses duals (it converts them to floats,
+    calls compiled code, or wraps torch/JAX) raises, and is not safe.
+    """
+    from . import differentiate as D
+    v = np.random.default_rng(1).uniform(0.5, 1.5, size=x.shape) * \
+        np.random.default_rng(2).choice([-1.0, 1.0], size=x.shape)
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            dd = np.asarray(D.jvp(f, x, v, method="dual", args=args), dtype=np.float64)
+            dc, info = D.jvp(f, x, v, args=args, full_output=True)
+    except Exception:  # noqa: BLE001 - any failure on duals means "not dual safe"
+        return False
+    dc = np.asarray(dc, dtype=np.float64)
+    err = np.asarray(info.error, dtype=np.float64)
+    if dd.shape != dc.shape or not np.all(np.isfinite(dd)):
+        return False
+    scale = float(np.max(np.abs(dc))) if dc.size else 0.0
+    tol = 4.0 * np.where(np.isfinite(err), err, np.inf) + 1e-6 * np.abs(dc) + \
+        1e3 * np.finfo(np.float64).eps * scale
+    return bool(np.all(np.abs(dd - dc) <= tol))
+
+
 def _numeric(kind, f, x, method, args):
     """``(value, error, method_used)`` by numdiff's ``kind`` function."""
     from . import differentiate as D
     fn = {"gradient": D.gradient, "jacobian": D.jacobian, "hessian": D.hessian}[kind]
+    if method == "auto" and _dual_safe(f, x, args):
+        try:
+            val, info = fn(f, x, method="dual", args=args, full_output=True)
+            val = np.asarray(val, dtype=np.float64)
+            if np.all(np.isfinite(val)):
+                return val, info.error, "dual numbers"
+        except Exception:  # noqa: BLE001 - fall back to the complex step
+            pass
     if method in ("auto", "complex"):
         try:
             with warnings.catch_warnings():
@@ -387,7 +427,7 @@ def _run(kind, f, deriv, x, method, rtol, atol, args, mode, seed, name):
         atol_rows, atol_report = float(atol), float(atol)
     tol = _tolerance(n, e, r, atol_rows)
     note = ""
-    if used in ("complex step", "central differences"):
+    if used in ("dual numbers", "complex step", "central differences"):
         # Entries that disagree (the complex step's 16-ulp estimate does not
         # see rounding at the scale of f's terms, nor non-analytic terms too
         # small for its safety check), and entries whose tolerance is too
@@ -397,7 +437,7 @@ def _run(kind, f, deriv, x, method, rtol, atol, args, mode, seed, name):
         weak = (tol > 0.005 * big) & (big > atol_rows)
         n2, e2, changed = _refine(kind, fc, x, a, n, e, tol, weak, args)
         if changed:
-            if used == "complex step":
+            if used in ("dual numbers", "complex step"):
                 # An entry fails only when it fails against both references:
                 # where the real differences (with their own, honest error
                 # estimate) accept the value, they are the reference.
@@ -405,7 +445,7 @@ def _run(kind, f, deriv, x, method, rtol, atol, args, mode, seed, name):
                 take = (np.abs(a - n2) <= tol2) & ~(np.abs(a - n) <= tol)
                 n = np.where(take, n2, n)
                 e = np.where(take, e2, e)
-                used = "complex step, adaptive differences where they disagreed"
+                used += ", adaptive differences where they disagreed"
             else:
                 n, e = n2, e2
                 used = "central differences, adaptive where they disagreed or were coarse"
@@ -434,6 +474,8 @@ def _fast(kind, f, x, a, method, r, atol, args, seed, eps):
                            seed, r, 0.0, failing_reason="the derivative under test is not "
                            "finite")
     ds, es, an, tols, used = [], [], [], [], ""
+    if method == "auto" and _dual_safe(f, x, args):
+        method = "dual"
     at = (1e3 * eps * float(np.max(np.abs(af))) * math.sqrt(nin)) if atol is None \
         else float(atol)
     for _ in range(k):
@@ -484,10 +526,12 @@ def check_gradient(f, grad, x, *, method="auto", rtol=None, atol=None, args=(), 
         The point (any shape; float32 and float64 inputs set the default
         tolerances).
     method : {"auto", "complex", "central", "adaptive", "dual"}, optional
-        The numerical side. ``"auto"`` (default): the complex step when ``f``
-        is complex-step safe, otherwise central differences with error
-        estimates, recomputed by adaptive (Richardson) differences where
-        they disagree with ``grad``.
+        The numerical side. ``"auto"`` (default): dual numbers when ``f``
+        runs on them, else the complex step when ``f`` is complex-step safe
+        (each is first tested against a real central difference along one
+        random direction), otherwise central differences with error
+        estimates; entries that disagree with ``grad`` are recomputed by
+        adaptive (Richardson) differences before they are reported.
     rtol, atol : float, optional
         Override the default tolerances (see Notes).
     args : tuple, optional
@@ -512,7 +556,7 @@ def check_gradient(f, grad, x, *, method="auto", rtol=None, atol=None, args=(), 
     ``rtol`` ``1e-7`` for float64 inputs and ``1e-3`` for float32 (the
     analytic side's own rounding), and ``atol`` ``1000 eps`` times the
     largest numeric entry. A 1% error in one component fails at any size;
-    with the complex step, so does a 0.01% error. See the user guide page
+    with dual numbers or the complex step, so does a 0.01% error. See the user guide page
     "Checking your derivatives" for the reasoning.
 
     References
@@ -520,6 +564,9 @@ def check_gradient(f, grad, x, *, method="auto", rtol=None, atol=None, args=(), 
     .. [1] J. R. R. A. Martins, P. Sturdza and J. J. Alonso, "The
        complex-step derivative approximation", *ACM Trans. Math. Softw.* 29
        (2003) 245-262.
+    .. [2] A. Griewank and A. Walther, *Evaluating Derivatives: Principles
+       and Techniques of Algorithmic Differentiation*, 2nd ed., SIAM, 2008
+       (forward mode, the dual numbers of ``method="dual"``).
 
     See Also
     --------
@@ -532,7 +579,7 @@ def check_gradient(f, grad, x, *, method="auto", rtol=None, atol=None, args=(), 
     >>> f = lambda x: np.sum(x ** 3)
     >>> res = nd.check_gradient(f, lambda x: 3 * x ** 2, np.arange(1.0, 4.0))
     >>> bool(res), res.method
-    (True, 'complex step')
+    (True, 'dual numbers')
     >>> bad = lambda x: 3 * x ** 2 * np.array([1.0, 1.01, 1.0])   # 1% off in entry 1
     >>> res = nd.check_gradient(f, bad, np.arange(1.0, 4.0))
     >>> bool(res), res.worst_index
@@ -565,6 +612,9 @@ def check_jacobian(f, jac, x, *, method="auto", rtol=None, atol=None, args=(), m
     .. [1] J. R. R. A. Martins, P. Sturdza and J. J. Alonso, "The
        complex-step derivative approximation", *ACM Trans. Math. Softw.* 29
        (2003) 245-262.
+    .. [2] A. Griewank and A. Walther, *Evaluating Derivatives: Principles
+       and Techniques of Algorithmic Differentiation*, 2nd ed., SIAM, 2008
+       (forward mode, the dual numbers of ``method="dual"``).
 
     See Also
     --------
@@ -594,8 +644,9 @@ def check_hessian(f, hess, x, *, method="auto", rtol=None, atol=None, args=(), m
         ``hess(x, *args)`` returning the ``(n, n)`` Hessian (dense or
         ``scipy.sparse``; ``x.shape + x.shape`` for an array ``x``).
     x, method, rtol, atol, args, mode, seed
-        As :func:`check_gradient`. ``"auto"`` uses central differences of
-        the complex-step gradient when ``f`` is complex-step safe.
+        As :func:`check_gradient`. ``"auto"`` uses nested dual numbers when
+        ``f`` runs on them, else central differences of the complex-step
+        gradient when ``f`` is complex-step safe.
 
     Returns
     -------
@@ -606,6 +657,9 @@ def check_hessian(f, hess, x, *, method="auto", rtol=None, atol=None, args=(), m
     .. [1] J. R. R. A. Martins, P. Sturdza and J. J. Alonso, "The
        complex-step derivative approximation", *ACM Trans. Math. Softw.* 29
        (2003) 245-262.
+    .. [2] A. Griewank and A. Walther, *Evaluating Derivatives: Principles
+       and Techniques of Algorithmic Differentiation*, 2nd ed., SIAM, 2008
+       (forward mode, the dual numbers of ``method="dual"``).
 
     See Also
     --------

@@ -31,22 +31,55 @@ def test_correct_gradients_pass_and_one_percent_errors_fail(n, dtype):
     assert bad.worst_index == (k,) and bad.n_failed == 1
 
 
+@pytest.mark.parametrize("method", ["auto", "complex", "dual"])
 @pytest.mark.parametrize("n", [10, 100, 1000])
-def test_complex_step_catches_a_hundredth_of_a_percent(n):
+def test_exact_references_catch_a_hundredth_of_a_percent(n, method):
     f, g, x = problem(n)
-    res = nd.check_gradient(f, plant(g, n // 2, 1.0001), x)
-    assert res.method.startswith("complex step")
+    res = nd.check_gradient(f, plant(g, n // 2, 1.0001), x, method=method)
+    expected = {"auto": "dual numbers", "dual": "dual numbers", "complex": "complex step"}
+    assert res.method.startswith(expected[method])
     assert not res and res.worst_index == (n // 2,)
+    assert nd.check_gradient(f, g, x, method=method)
 
 
 @pytest.mark.parametrize("n", [10, 100])
-def test_non_analytic_functions_fall_back_to_differences(n):
+def test_auto_uses_dual_numbers_where_the_complex_step_is_unsafe(n):
+    # abs is not complex-step safe, but dual numbers differentiate it
     f, g, x = nonsmooth_problem(n)
+    res = nd.check_gradient(f, g, x)
+    assert res, res.report()
+    assert res.method.startswith("dual numbers")
+    bad = nd.check_gradient(f, plant(g, 1, 1.0001), x)
+    assert not bad and bad.worst_index == (1,)
+
+
+@pytest.mark.parametrize("n", [10, 100])
+def test_functions_that_refuse_duals_and_complex_fall_back_to_differences(n):
+    # float() refuses a dual and drops the imaginary part of a complex value
+    f0, g, x = nonsmooth_problem(n)
+
+    def f(x):
+        return float(f0(x))
+
     res = nd.check_gradient(f, g, x)
     assert res, res.report()
     assert res.method.startswith("central differences")
     bad = nd.check_gradient(f, plant(g, 1, 1.01), x)
     assert not bad and bad.worst_index == (1,)
+
+
+def test_a_function_that_runs_on_duals_but_wrongly_is_not_trusted():
+    # f quietly computes something else for a dual input (it tests the type):
+    # the pretest against real differences rejects the dual reference
+    def f(x):
+        if isinstance(x, np.ndarray):
+            return float(np.sum(np.sin(x)))
+        return np.sum(x * 0.0)
+
+    x = np.linspace(0.1, 1.0, 12)
+    res = nd.check_gradient(f, np.cos, x)
+    assert res and not res.method.startswith("dual"), res.report()
+    assert not nd.check_gradient(f, lambda x: 0.0 * x, x)
 
 
 @pytest.mark.parametrize("n", [10, 1000])

@@ -8,8 +8,8 @@ regularisation term of the intercept (weight 0) is counted twice. The bug
 changes one component of 31, by about 7% of its value; its absolute size is
 1e-3, less than a tenth of the gradient's largest component.
 
-:func:`numdiff.check_gradient` compares each component with the complex-step
-gradient. The bars show ``|analytic - numeric| / tolerance`` for every
+:func:`numdiff.check_gradient` compares each component with the gradient
+computed by dual numbers (exact to rounding). The bars show ``|analytic - numeric| / tolerance`` for every
 component (the check fails where a bar crosses 1). ``scipy.optimize.check_grad``
 returns a single number for the whole gradient, shown in the title. That
 number does not say which component is wrong, and it gives no verdict.

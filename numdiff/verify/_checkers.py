@@ -1,13 +1,16 @@
 """Verify area "checkers": ``check_gradient`` beside ``scipy.optimize.check_grad``.
 
-Gradients of a smooth coupled function (complex-step safe) and of a function
-with ``abs`` (not safe: the checker must fall back to differences), at
-n = 10, 100 and 1000 (10 and 100 with ``--quick``), in float64 and float32.
-Each correct gradient must pass; the same gradient with a 1% error planted
-in one component must fail with that component named; with the complex
-step, a 0.01% error too. ``check_grad`` returns one number and no verdict:
-the rows give the largest number it returned for a correct gradient and the
-smallest for a wrong one (when these overlap, no threshold separates them).
+Gradients of a smooth coupled function, of a function with ``abs`` (not
+complex-step safe; dual numbers differentiate it) and of the same function
+behind ``float()`` (neither duals nor the complex step: the checker must
+fall back to differences), at n = 10, 100 and 1000 (10 and 100 with
+``--quick``), in float64 and float32. Each correct gradient must pass; the
+same gradient with a 1% error planted in one component must fail with that
+component named; with an exact reference (dual numbers, or the complex step
+when asked for), a 0.01% error too. ``check_grad`` returns one number and no
+verdict: the rows give the largest number it returned for a correct
+gradient and the smallest for a wrong one (when these overlap, no threshold
+separates them).
 """
 import time
 import warnings
@@ -44,6 +47,13 @@ def nonsmooth(n, dtype=np.float64, seed=0):
         (lambda x: 2 * np.abs(x) - np.sin(x)), x
 
 
+def behind_float(n, dtype=np.float64, seed=0):
+    """``nonsmooth`` returning a Python float: refuses duals, drops the
+    imaginary part of a complex value."""
+    f, g, x = nonsmooth(n, dtype, seed)
+    return (lambda x: float(f(x))), g, x
+
+
 def planted(g, k, factor):
     def bad(x):
         out = np.array(g(x), dtype=np.float64)
@@ -64,46 +74,54 @@ def run(quick=False):
     rows = []
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        for label, make in (("complex-step safe f", smooth), ("f with abs (not safe)",
-                                                               nonsmooth)):
-            passed = caught = total = caught4 = total4 = 0
+        for label, make in (("smooth f", smooth), ("f with abs (complex step unsafe)",
+                                                    nonsmooth),
+                            ("f behind float() (differences only)", behind_float)):
+            passed = caught = total = 0
+            exact = {"auto": [0, 0], "complex": [0, 0]}
+            methods = set()
             cg_good, cg_bad = [], []
             nfev = 0
             t_nd = t_cg = 0.0
             for dtype in (np.float64, np.float32):
                 for n in sizes:
-                    if make is nonsmooth and n > 100:
+                    if make is not smooth and n > 100:
                         continue
                     f, g, x = make(n, dtype)
                     k = n // 3
                     res, dt = _timed(lambda: nd.check_gradient(f, g, x))
+                    methods.add(res.method.split(",")[0])
                     nfev += res.nfev
                     t_nd += dt
                     passed += bool(res)
                     bad = nd.check_gradient(f, planted(g, k, 1.01), x)
                     caught += (not bad) and bad.worst_index == (k,)
                     total += 1
-                    if make is smooth and dtype == np.float64:
-                        b4 = nd.check_gradient(f, planted(g, k, 1.0001), x)
-                        caught4 += (not b4) and b4.worst_index == (k,)
-                        total4 += 1
+                    if dtype == np.float64 and make is not behind_float:
+                        for m in ("auto", "complex") if make is smooth else ("auto",):
+                            b4 = nd.check_gradient(f, planted(g, k, 1.0001), x, method=m)
+                            exact[m][0] += (not b4) and b4.worst_index == (k,)
+                            exact[m][1] += 1
                     x64 = x.astype(np.float64)
                     v, dt = _timed(lambda: check_grad(f, g, x64))
                     t_cg += dt
                     cg_good.append(v / max(np.max(np.abs(g(x64))), 1e-300))
                     cg_bad.append(check_grad(f, planted(g, k, 1.01), x64)
                                   / max(np.max(np.abs(g(x64))), 1e-300))
-            rows.append(Row("checkers", label, "correct gradients pass", total,
+            rows.append(Row("checkers", label, "correct gradients pass ("
+                            + " / ".join(sorted(methods)) + ")", total,
                             passed / total, nfev, t_nd, "check_grad: largest value, correct",
                             float(max(cg_good)), None, t_cg, 1.0, kind="at_least"))
             rows.append(Row("checkers", label, "1% error in one component: fails, named",
                             total, caught / total, None, None,
                             "check_grad: smallest value, wrong", float(min(cg_bad)), None,
                             None, 1.0, kind="at_least"))
-            if total4:
-                rows.append(Row("checkers", label, "0.01% error fails (complex step)",
-                                total4, caught4 / total4, None, None, "-", None, None, None,
-                                1.0, kind="at_least"))
+            for m, (c4, t4) in exact.items():
+                if t4:
+                    rows.append(Row("checkers", label, "0.01% error fails ("
+                                    + ("auto: dual numbers" if m == "auto" else "complex step")
+                                    + ")", t4, c4 / t4, None, None, "-", None, None, None,
+                                    1.0, kind="at_least"))
         # fast mode and the time of a full check at the largest size
         n = sizes[-1]
         f, g, x = smooth(n)
@@ -116,7 +134,8 @@ def run(quick=False):
         from ._catalogue import _rosen, _rosen_grad
         xr = np.linspace(-1.0, 1.0, n) + 0.3
         for label, (ff, gg, xx) in (("sin-coupled f", (f, g, x)),
-                                    ("Rosenbrock", (_rosen, _rosen_grad, xr))):
+                                    ("Rosenbrock", (_rosen, _rosen_grad, xr)),
+                                    ("f with abs", nonsmooth(n))):
             full, dt_full = _timed(lambda: nd.check_gradient(ff, gg, xx))
             _, dt_cg = _timed(lambda: check_grad(ff, gg, xx))
             rows.append(Row("checkers", f"full check time, n = {n}", f"ms, {label}", 1,
