@@ -12,7 +12,6 @@ from ..dual import DUALS
 from ..dual import _diff as _dual
 from ._stencils import get_stencil
 from ._steps import ADAPTIVE_EXTRAP, ADAPTIVE_LEVELS, ADAPTIVE_RATIO, step_scale
-from ._steps import default_steps as _default_steps
 
 __all__ = ["derivative", "gradient", "jacobian", "jvp"]
 
@@ -161,6 +160,12 @@ def _batch_points(x, c1, st, H, c2=None, s2=None):
     ``offset * H[level, r]``, computed in ``x``'s dtype as the compiled
     sweep computes it.
     """
+    if c2 is None:
+        # single coordinates: the compiled loop
+        X = _kernels.batch_points(np.ascontiguousarray(x), np.asarray(c1, dtype=np.intp),
+                                  np.ascontiguousarray(H, dtype=np.float64),
+                                  st.nonzero_offsets)
+        return X.reshape(x.shape + (X.shape[1],))
     flat = x.reshape(-1)
     R, J, K = c1.size, H.shape[0], st.nonzero_offsets.size
     t = (H.T[:, :, None] * st.nonzero_offsets[None, None, :]).reshape(-1)
@@ -192,20 +197,10 @@ def _points(x, idx, st, H):
 
 def _accumulate(Y, idx, st, H, f0, want_s, want_q):
     """Difference quotients from values ``Y`` of shape ``(points, m)``."""
-    J, nc = H.shape
-    K = st.nonzero_offsets.size
-    Y = Y.reshape(nc, J, K, -1).transpose(1, 0, 2, 3)          # (J, nc, K, m)
-    w = st.nonzero_weights[None, None, :, None]
-    # weights sum to zero: difference from f0 first (exact zeros stay zero)
-    D = ((Y - f0[None, None, None, :]) * w).sum(axis=2)
-    S = Q = None
-    if want_s:
-        S = np.abs(Y * w).sum(axis=2) + abs(st.w0) * np.abs(f0)[None, None, :]
-    if want_q:
-        q = st.curvature_weights[None, None, :, None]
-        Q = ((Y - f0[None, None, None, :]) * q).sum(axis=2)
-    D /= (H ** st.n)[:, :, None]
-    return D, S, Q
+    return _kernels.batch_quotients(
+        np.ascontiguousarray(Y, dtype=np.float64).reshape(-1, f0.shape[0]), f0,
+        np.ascontiguousarray(H, dtype=np.float64), st.nonzero_weights, st.w0, st.n, want_s,
+        st.curvature_weights if want_q else None)
 
 
 def _perturbed_values(y, scalar_out):
@@ -271,14 +266,20 @@ def _batch_sweeper(s, x, f0, scalar_out, out_shape, vectorized, mapfn, points=No
     return sweeper
 
 
-def _sweep_outcome(D, S, Q, h, nfev, st, to_engine):
+def _sweep_outcome(D, S, Q, h, nfev, st, to_engine, flags=None):
     """The sweep for the engine to continue from, or the finished result."""
     if to_engine:
-        return D, S, Q, h, nfev
+        return D, S, Q, h, nfev, flags
     N = h.shape[0]
     # no error estimate: a read-only nan view, not another array of D's size
-    return _engine.EngineResult(D, np.broadcast_to(np.float64(np.nan), D.shape), h,
-                                np.full(N, st.kind, dtype=object), nfev, np.zeros(N, bool))
+    nan = np.ndarray(D.shape, buffer=_NAN, strides=(0,) * D.ndim)
+    kinds = np.empty(N, dtype=object)
+    kinds.fill(st.kind)
+    return _engine.EngineResult(D, nan, h, kinds, nfev, np.zeros(N, bool))
+
+
+_NAN = np.full(1, np.nan)
+_NAN.flags.writeable = False
 
 
 def _default_sweep(s, x, f0, st, eps_f, scalar_out, out_shape, full_output):
@@ -295,22 +296,64 @@ def _default_sweep(s, x, f0, st, eps_f, scalar_out, out_shape, full_output):
         float(comb(1 + st.order, st.order)), eps_f, _engine.DOWN_FACTOR, _engine.UP_FACTOR,
         st.curvature_weight_ratio, not full_output)
     # without full_output S and Q come reduced to one column per variable
-    return _sweep_outcome(D, S, Q, h, nfev, st, flagged or full_output)
+    return _sweep_outcome(D, S, Q, h, nfev, st, flagged or full_output, flags)
 
 
-def _default_sweep_batch(sweeper, xc, st, eps_f, dtype, full_output):
+def _default_sweep_batch(sweeper, x, st, eps_f, full_output):
     """``_default_sweep`` for the batch sweepers (vectorized, workers)."""
-    N = xc.shape[0]
-    h0 = np.maximum(_default_steps(xc, st, eps_f),
-                    8.0 * np.spacing(np.abs(xc).astype(dtype)).astype(np.float64))
-    h = _engine._actual(xc, h0[None, :], dtype)
-    D, S, Q, nfev = sweeper(np.arange(N), st, np.ascontiguousarray(h), True, True)
-    D, S, Q, h = (np.ascontiguousarray(a[0]) for a in (D, S, Q, h))
+    h = _kernels.default_step_row(np.ascontiguousarray(x), float(st.optimal_step(eps_f)))
+    D, S, Q, nfev = sweeper(np.arange(h.shape[1]), st, h, True, True)
+    D, S, Q, h = D[0], S[0], Q[0], h[0]
     flags, flagged = _kernels.curvature_flags(
         D, S, Q, h, 1, st.curvature_order, st.order, st.error_constant,
         float(comb(1 + st.order, st.order)), eps_f, _engine.DOWN_FACTOR, _engine.UP_FACTOR,
         st.curvature_weight_ratio)
-    return _sweep_outcome(D, S, Q, h, nfev, st, flagged or full_output)
+    return _sweep_outcome(D, S, Q, h, nfev, st, flagged or full_output, flags)
+
+
+def _first_probe(sweeper, xc, st, eps_f, dtype, D, S, Q, h, nfev, flags):
+    """The curvature check's first probe, where it is the only one needed.
+
+    When the default sweep flags variables only for a step that may be too
+    large (flag 1, the usual outcome of the check's conservative model at a
+    variable where ``f'`` is small), one sweep at ``h / 8`` of just those
+    variables decides: a variable keeps its step unless the smaller step
+    changes its quotient by more than both quotients' rounding (the test of
+    ``_engine.refine_step``, which continues for the variables that move).
+    Returns ``((D, S, Q, h), nfev, resume)``: ``resume=(moved, change)``
+    for ``refine_step`` to continue from (``moved`` empty: every step is
+    final), or ``None`` when this shortcut does not apply (steps to grow,
+    values not finite, stencils reaching across zero).
+    """
+    initial = (D, S, Q, h)
+    if flags is None or np.any(flags > 1):
+        return initial, nfev, None
+    lo, hi = st.reach_below, st.reach_above
+    if np.any((xc != 0) & (((xc > 0) & (xc - lo * h <= 0)) | ((xc < 0) & (xc + hi * h >= 0)))):
+        # stencils that reach across zero are always checked by the engine
+        return initial, nfev, None
+    idx = np.flatnonzero(flags == 1)
+    if idx.size == 0:
+        return initial, nfev, (idx, np.empty(0))
+    xa, ha = xc[idx], h[idx]
+    Hn = _engine._actual(xa, (ha / _engine.PROBE_RATIO)[None, :], dtype)
+    Dn, Sn, Qn, ne = sweeper(idx, st, np.ascontiguousarray(Hn), True, True)
+    Dn, Sn, Qn, hn = Dn[0], Sn[0], Qn[0], Hn[0]
+    nfev += ne
+    with np.errstate(invalid="ignore"):
+        diff = np.max(np.abs(Dn - D[idx]), axis=1)
+        noise = 4.0 * eps_f * (np.max(S[idx], axis=1) / ha ** st.n
+                               + np.max(Sn, axis=1) / hn ** st.n)
+        moved = np.isfinite(Dn).all(axis=1) & (diff > noise)
+    m = idx[moved]
+    if m.size:
+        D[m], h[m] = Dn[moved], hn[moved]
+        if S.shape[1] == Sn.shape[1]:
+            S[m], Q[m] = Sn[moved], Qn[moved]
+        else:        # S and Q reduced to one column per variable
+            S[m, 0] = np.max(Sn[moved], axis=1)
+            Q[m, 0] = np.max(np.abs(Qn[moved]), axis=1)
+    return initial, nfev, (m, diff[moved])
 
 
 def _f_at_x(s, scalar_out, vectorized):
@@ -356,7 +399,7 @@ def _run_coordinates(s, scalar_out, vectorized, workers):
             sweeper = _coord_sweeper(s, x, f0, False, scalar_out, out_shape)
         xc = x.reshape(-1).astype(np.float64)
         step = None if s.step is None else s.step.reshape(-1)
-        initial = None
+        initial = resume = None
         st = get_stencil(s.method, 1, s.order)
         if (step is None and not s.adaptive and s.bounds is None
                 and st.curvature_weights is not None and np.isfinite(f0).all()
@@ -366,12 +409,18 @@ def _run_coordinates(s, scalar_out, vectorized, workers):
             # engine is only entered when the curvature check flags a
             # coordinate (and then reuses this sweep).
             if vectorized or mapfn is not None:
-                res = _default_sweep_batch(sweeper, xc, st, eps_f, x.dtype, s.full_output)
+                res = _default_sweep_batch(sweeper, x, st, eps_f, s.full_output)
             else:
                 res = _default_sweep(s, x, f0, st, eps_f, scalar_out, out_shape,
                                      s.full_output)
             if isinstance(res, tuple):
-                initial, init_nfev = res[:4], res[4]
+                initial, init_nfev, resume = _first_probe(sweeper, xc, st, eps_f, x.dtype,
+                                                          *res)
+                if resume is not None and resume[0].size == 0 and not s.full_output:
+                    # every flagged variable kept its step: done
+                    res = _sweep_outcome(*initial, init_nfev, st, False)
+                    res.nfev += 1
+                    return res, out_shape, res_dtype
             else:
                 res.nfev += 1
                 return res, out_shape, res_dtype
@@ -383,7 +432,7 @@ def _run_coordinates(s, scalar_out, vectorized, workers):
             res = _engine.run(sweeper, xc, step, kind=s.method, n=1, order=s.order,
                               adaptive=s.adaptive, want_error=s.full_output,
                               bounds=_bounds_flat(s), eps_f=eps_f, dtype=x.dtype,
-                              f0_finite=np.isfinite(f0), initial=initial)
+                              f0_finite=np.isfinite(f0), initial=initial, resume=resume)
             _raise_to_noise(res, s, sigma)
         if initial is not None:
             res.nfev += init_nfev

@@ -49,17 +49,17 @@ class EngineResult:
 
 
 def _actual(xc, H, dtype):
-    """Steps that are exactly representable as differences from ``xc``.
+    """Steps ``H`` (shape ``(J, xc.size)``) made exactly representable as
+    differences from ``xc``.
 
     ``(xc + h) - xc`` in the working dtype, so the perturbation that ``f``
     sees is the one the difference quotient divides by.
     """
-    xd = xc.astype(dtype)
-    Ha = ((xd + H.astype(dtype)) - xd).astype(np.float64)
     # A step that vanished in rounding (huge |x|) gets the smallest
     # representable perturbation instead of a division by zero.
-    tiny = np.spacing(np.abs(xd)).astype(np.float64) * 2
-    return np.where(Ha > 0, Ha, np.maximum(tiny, np.finfo(dtype).tiny))
+    xc = np.ascontiguousarray(xc, dtype=np.float64)
+    H = np.ascontiguousarray(H, dtype=np.float64)
+    return _kernels.actual_steps(xc, H, np.dtype(dtype) == np.float32)
 
 
 def _inside_box(sweeper, xc, lb, ub, dtype):
@@ -143,7 +143,7 @@ def _extrapolate(D, S, H, stencil, eps_f, J, adaptive):
 
 
 def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
-        eps_f, dtype, f0_finite, initial=None, scale=None, noise_abs=None):
+        eps_f, dtype, f0_finite, initial=None, scale=None, noise_abs=None, resume=None):
     """Differentiate ``N`` coordinates; see the module docstring.
 
     Parameters
@@ -165,6 +165,9 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         ``(D, S, Q, h)`` of a sweep of every coordinate at the default step
         with the base stencil, already made by the caller (fixed-step
         default only, no bounds).
+    resume : tuple, optional
+        With ``initial``: ``(active, prev)`` when the caller has made the
+        curvature check's first probe (see ``refine_step``).
     noise_abs : float, optional
         Measured absolute noise of ``f`` (for example by ECnoise): the
         curvature check does not shrink a step below where differences are
@@ -253,9 +256,10 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         room = None
         if lb is not None:
             room = (ub[idx] - xc[idx], xc[idx] - lb[idx])
-        init = initial if (initial is not None and knd == kind and idx.size == N) else None
-        D, S, h, ne = refine_step(sweeper, idx, st, xc[idx], h, eps_f, dtype, room, init,
-                                  cols=f0_finite, noise_abs=noise_abs)
+        use = initial is not None and knd == kind and idx.size == N
+        D, S, h, ne = refine_step(sweeper, idx, st, xc[idx], h, eps_f, dtype, room,
+                                  initial if use else None, cols=f0_finite,
+                                  noise_abs=noise_abs, resume=resume if use else None)
         nfev += ne
         if J == 1:
             return D, np.full(D.shape, np.nan), h
@@ -388,7 +392,7 @@ MAX_DOWN_PROBES = 12
 
 
 def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
-                cols=None, noise_abs=None):
+                cols=None, noise_abs=None, resume=None):
     """Default-step check: shrink or grow the step where the values demand it.
 
     The stencil values give, besides the derivative ``D = f^(n)``, a
@@ -412,7 +416,11 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
 
     ``initial=(D, S, Q, h)`` supplies the first sweep when the caller has
     already made it. ``cols`` selects the outputs that decide (those finite
-    at ``x``; the others have no derivative and must not steer the step). Returns ``(D, S, h, nfev)`` with ``D``/``S`` of shape
+    at ``x``; the others have no derivative and must not steer the step).
+    ``resume=(active, prev)`` continues the shrinking after a first probe
+    the caller made (``initial`` then holds its outcome): ``active`` are the
+    coordinates that moved to the smaller step, ``prev`` the change of
+    their quotients; no other coordinate is checked. Returns ``(D, S, h, nfev)`` with ``D``/``S`` of shape
     ``(nc, m)``.
     """
     p, n = st.order, st.n
@@ -439,16 +447,20 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
 
     def red(A):
         return np.max(A[:, c], axis=1, keepdims=True) if reduced else A
-    flags, _ = _kernels.curvature_flags(
-        np.ascontiguousarray(D[:, c]), np.ascontiguousarray(S[:, cs]),
-        np.ascontiguousarray(Q[:, cs]), h, n, st.curvature_order, p, st.error_constant, float(comb(n + p, p)),
-        eps_f, DOWN_FACTOR, UP_FACTOR, st.curvature_weight_ratio)
+    if resume is None:
+        flags, _ = _kernels.curvature_flags(
+            np.ascontiguousarray(D[:, c]), np.ascontiguousarray(S[:, cs]),
+            np.ascontiguousarray(Q[:, cs]), h, n, st.curvature_order, p, st.error_constant,
+            float(comb(n + p, p)), eps_f, DOWN_FACTOR, UP_FACTOR, st.curvature_weight_ratio)
+    else:
+        flags = np.zeros(xc.shape[0], np.int8)
     # A stencil that reaches across zero from a non-zero x is always checked:
     # log, sqrt, 1/x and x log x are singular there, and values taken across
     # the singularity can look smooth to the curvature test.
-    lo = np.min(np.append(st.nonzero_offsets, 0.0))
-    hi = np.max(np.append(st.nonzero_offsets, 0.0))
+    lo, hi = -st.reach_below, st.reach_above
     crosses_all = (xc != 0) & (((xc > 0) & (xc + lo * h <= 0)) | ((xc < 0) & (xc + hi * h >= 0)))
+    if resume is not None:
+        crosses_all[:] = False
     down = np.flatnonzero((flags == 1) | (flags == 3) | crosses_all)
     up = np.flatnonzero((flags == 2) & ~crosses_all)
     reach = st.reach
@@ -463,6 +475,11 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
     # shrink
     active = down
     prev = np.full(xc.shape[0], np.inf)
+    probes = range(MAX_DOWN_PROBES)
+    if resume is not None:
+        active = np.asarray(resume[0], dtype=np.intp)
+        prev[active] = resume[1]
+        probes = range(1, MAX_DOWN_PROBES)
     # A flagged stencil that reaches across zero from a non-zero x (where
     # log, sqrt, 1/x and x log x are singular) first jumps to a step that
     # keeps it on x's side; the values across the singularity are not a
@@ -471,7 +488,7 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
     crosses = crosses_all[active]
     first = np.where(crosses, np.minimum(1.0 / R, np.abs(xa) / (2.0 * st.reach * h[active])),
                      1.0 / R)
-    for probe in range(MAX_DOWN_PROBES):
+    for probe in probes:
         if active.size == 0:
             break
         factor = first if probe == 0 else 1.0 / R

@@ -350,8 +350,8 @@ def richardson(const double[:, ::1] D, const double[:, ::1] dD, double ratio,
 # curvature check flags the step, a value is not finite or not a float64 --
 # it returns ``None`` and the caller falls back to the general path, which
 # then owns the whole computation.
-from libc.math cimport nextafter
-from libc.float cimport DBL_MIN
+from libc.math cimport nextafter, nextafterf, fabsf
+from libc.float cimport DBL_MIN, FLT_MIN
 
 cdef inline double _actual_step(double x, double h) noexcept nogil:
     cdef double ha = (x + h) - x
@@ -533,27 +533,17 @@ def curvature_flags(const double[:, ::1] D, const double[:, ::1] S,
     return flags_a, any_flag
 
 
-def default_sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
-                  const double[::1] offsets, const double[::1] weights, double w0,
-                  const double[::1] f0, int nderiv, bint scalar_out, tuple out_shape,
-                  const double[::1] qweights, double q0, double h_opt, int qorder,
-                  int order, double error_constant, double binom, double eps,
-                  double down_factor, double up_factor, double qratio,
-                  bint reduce_sq=False):
-    """Sweep every coordinate at the default step and run the curvature check.
-
-    The common case of ``gradient``/``jacobian`` in one compiled call: the
-    step ``h_opt`` (at least 8 spacings of ``x``'s dtype) made exactly
-    representable, the stencil sweep with the neighbouring-derivative sums,
-    and ``curvature_flags``. Returns ``(D, S, Q, h, flags, flagged, nfev)``
-    with ``D``/``S``/``Q`` of shape ``(n, m)``.
-    """
-    cdef Py_ssize_t n = x.size, m = f0.shape[0], i
+def default_step_row(cnp.ndarray x, double h_opt):
+    """The default steps, shape ``(1, x.size)``: ``h_opt``, at least 8
+    spacings of ``x``'s dtype, made exactly representable as ``(x + h) - x``
+    in that dtype (the smallest perturbation where ``x + h`` rounds to
+    ``x``)."""
+    cdef Py_ssize_t n = x.size, i
     cdef bint is32 = x.dtype == np.float32
     cdef double xi, hi, sp, ha
     cdef float xf, hf
-    cdef const double* xd
-    cdef const float* xs
+    cdef const double* xd = NULL
+    cdef const float* xs = NULL
     h_a = np.empty((1, n))
     cdef double[:, ::1] H = h_a
     if is32:
@@ -577,6 +567,27 @@ def default_sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
             if not ha > 0:
                 ha = max(2.0 * sp, DBL_MIN)
         H[0, i] = ha
+    return h_a
+
+
+def default_sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
+                  const double[::1] offsets, const double[::1] weights, double w0,
+                  const double[::1] f0, int nderiv, bint scalar_out, tuple out_shape,
+                  const double[::1] qweights, double q0, double h_opt, int qorder,
+                  int order, double error_constant, double binom, double eps,
+                  double down_factor, double up_factor, double qratio,
+                  bint reduce_sq=False):
+    """Sweep every coordinate at the default step and run the curvature check.
+
+    The common case of ``gradient``/``jacobian`` in one compiled call: the
+    step ``h_opt`` (at least 8 spacings of ``x``'s dtype) made exactly
+    representable, the stencil sweep with the neighbouring-derivative sums,
+    and ``curvature_flags``. Returns ``(D, S, Q, h, flags, flagged, nfev)``
+    with ``D``/``S``/``Q`` of shape ``(n, m)``.
+    """
+    cdef Py_ssize_t n = x.size, m = f0.shape[0]
+    h_a = default_step_row(x, h_opt)
+    cdef double[:, ::1] H = h_a
     D = np.empty((1, n, m))
     S = np.empty((1, n, 1 if reduce_sq else m))
     Q = np.empty((1, n, 1 if reduce_sq else m))
@@ -653,3 +664,133 @@ def complex_sweep(object func, tuple args, dict kwargs, cnp.ndarray z0,
             real_out[k, t] = src[2 * t]
             imag_out[k, t] = src[2 * t + 1]
     return N
+
+
+# ---------------------------------------------------------------------------
+# Batch sweeps (vectorized=True, workers=): the points of a coordinate-wise
+# stencil as one array, and the quotients from the values f returned there.
+def batch_points(cnp.ndarray x, const Py_ssize_t[::1] coords, const double[:, ::1] steps,
+                 const double[::1] offsets):
+    """Every stencil point of a coordinate-wise sweep, as columns of one array.
+
+    ``x`` is C-contiguous float32 or float64 (any shape, read flat). Returns
+    ``X`` of shape ``(x.size, P)`` in ``x``'s dtype with ``P = nc * J * K``
+    in (coordinate, level, offset) order: column ``(i * J + j) * K + k`` is
+    ``x`` with coordinate ``coords[i]`` moved by ``offsets[k] * steps[j,
+    i]``, rounded to ``x``'s dtype as :func:`sweep` rounds it.
+    """
+    cdef Py_ssize_t n = x.size, J = steps.shape[0], nc = coords.shape[0]
+    cdef Py_ssize_t K = offsets.shape[0], P = nc * J * K
+    cdef Py_ssize_t r, c, i, j, k, ci, p
+    cdef bint is32 = x.dtype == np.float32
+    cdef const double* xd = NULL
+    cdef const float* xs = NULL
+    cdef double* Xd = NULL
+    cdef float* Xs = NULL
+    X = np.empty((n, P), dtype=x.dtype)
+    if is32:
+        xs = <const float*> cnp.PyArray_DATA(x)
+        Xs = <float*> cnp.PyArray_DATA(X)
+    else:
+        xd = <const double*> cnp.PyArray_DATA(x)
+        Xd = <double*> cnp.PyArray_DATA(X)
+    for r in range(n):
+        if is32:
+            for c in range(P):
+                Xs[r * P + c] = xs[r]
+        else:
+            for c in range(P):
+                Xd[r * P + c] = xd[r]
+    for i in range(nc):
+        ci = coords[i]
+        if ci < 0 or ci >= n:
+            raise IndexError(f"coordinate {ci} out of range for {n} variables")
+        for j in range(J):
+            for k in range(K):
+                p = (i * J + j) * K + k
+                if is32:
+                    Xs[ci * P + p] = <float> (xs[ci] + offsets[k] * steps[j, i])
+                else:
+                    Xd[ci * P + p] = xd[ci] + offsets[k] * steps[j, i]
+    return X
+
+
+def batch_quotients(const double[:, ::1] Y, const double[::1] f0, const double[:, ::1] steps,
+                    const double[::1] weights, double w0, int nderiv, bint want_s,
+                    const double[::1] qweights=None):
+    """Difference quotients from the values at the points of :func:`batch_points`.
+
+    ``Y`` has shape ``(P, m)`` (point, output). Returns ``(D, S, Q)`` of
+    shape ``(J, nc, m)`` as :func:`sweep` fills them (``S``/``Q`` ``None``
+    unless asked for).
+    """
+    cdef Py_ssize_t J = steps.shape[0], nc = steps.shape[1], K = weights.shape[0]
+    cdef Py_ssize_t m = f0.shape[0], i, j, k, t, p
+    cdef bint want_q = qweights is not None
+    cdef double hn, d, s, q, y, dy
+    if Y.shape[0] != nc * J * K or Y.shape[1] != m:
+        raise ValueError(f"values of shape {(Y.shape[0], Y.shape[1])} for "
+                         f"{nc * J * K} points and {m} outputs")
+    D_a = np.empty((J, nc, m))
+    cdef double[:, :, ::1] D = D_a
+    cdef double[:, :, ::1] S
+    cdef double[:, :, ::1] Q
+    S_a = np.empty((J, nc, m)) if want_s else None
+    Q_a = np.empty((J, nc, m)) if want_q else None
+    if want_s:
+        S = S_a
+    if want_q:
+        Q = Q_a
+    for i in range(nc):
+        for j in range(J):
+            hn = pow(steps[j, i], nderiv)
+            p = (i * J + j) * K
+            for t in range(m):
+                d = 0.0
+                s = fabs(w0 * f0[t])
+                q = 0.0
+                for k in range(K):
+                    y = Y[p + k, t]
+                    dy = y - f0[t]
+                    d += weights[k] * dy
+                    s += fabs(weights[k] * y)
+                    if want_q:
+                        q += qweights[k] * dy
+                D[j, i, t] = d / hn
+                if want_s:
+                    S[j, i, t] = s
+                if want_q:
+                    Q[j, i, t] = q
+    return D_a, S_a, Q_a
+
+
+def actual_steps(const double[::1] xc, const double[:, ::1] H, bint is32):
+    """Steps exactly representable as differences from ``xc`` (shape of ``H``).
+
+    ``(xc + h) - xc`` computed in float32 (``is32``) or float64, so that the
+    perturbation ``f`` sees is the one the quotient divides by; a step lost
+    in rounding (huge ``|x|``) becomes two spacings of ``x`` (at least the
+    dtype's smallest normal number).
+    """
+    cdef Py_ssize_t J = H.shape[0], n = H.shape[1], i, j
+    cdef double xi, ha, tiny
+    cdef float xf
+    cdef double fmin = <double> FLT_MIN if is32 else DBL_MIN
+    if xc.shape[0] != n:
+        raise ValueError(f"{xc.shape[0]} values of x for {n} steps")
+    out = np.empty((J, n))
+    cdef double[:, ::1] O = out
+    for i in range(n):
+        if is32:
+            xf = <float> xc[i]
+            tiny = 2.0 * <double> (nextafterf(fabsf(xf), INFINITY) - fabsf(xf))
+        else:
+            xi = xc[i]
+            tiny = 2.0 * (nextafter(fabs(xi), INFINITY) - fabs(xi))
+        for j in range(J):
+            if is32:
+                ha = <double> (<float> (<float> (xf + <float> H[j, i]) - xf))
+            else:
+                ha = (xi + H[j, i]) - xi
+            O[j, i] = ha if ha > 0 else max(tiny, fmin)
+    return out

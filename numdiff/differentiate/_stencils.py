@@ -100,6 +100,7 @@ class Stencil:
 
     __slots__ = ("kind", "n", "order", "offsets", "weights", "w0",
                  "exponent_step", "error_constant", "abs_weight_sum", "reach",
+                 "reach_below", "reach_above",
                  "nonzero_offsets", "nonzero_weights", "curvature_weights",
                  "curvature_w0", "curvature_order", "curvature_weight_ratio")
 
@@ -131,6 +132,9 @@ class Stencil:
         self.nonzero_offsets = np.array([float(ck) for ck, _ in nz])
         self.nonzero_weights = np.array([float(wk) for _, wk in nz])
         self.reach = max(abs(c) for c in pts)
+        #: how far the stencil reaches below and above x, in steps
+        self.reach_below = float(-min(0.0, min(pts)))
+        self.reach_above = float(max(0.0, max(pts)))
         # Weights of a neighbouring derivative (order n+1 for n == 1, n-1
         # otherwise) on the same points: the curvature check of the default
         # step rule gets the ratio of successive derivatives for free from
