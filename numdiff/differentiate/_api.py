@@ -302,6 +302,9 @@ def _default_sweep(s, x, f0, st, eps_f, scalar_out, out_shape, full_output):
 def _default_sweep_batch(sweeper, x, st, eps_f, full_output):
     """``_default_sweep`` for the batch sweepers (vectorized, workers)."""
     h = _kernels.default_step_row(np.ascontiguousarray(x), float(st.optimal_step(eps_f)))
+    if st.curvature_weights is None:
+        D, _, _, nfev = sweeper(np.arange(h.shape[1]), st, h, False)
+        return _sweep_outcome(D[0], None, None, h[0], nfev, st, False)
     D, S, Q, nfev = sweeper(np.arange(h.shape[1]), st, h, True, True)
     D, S, Q, h = D[0], S[0], Q[0], h[0]
     flags, flagged = _kernels.curvature_flags(
@@ -326,25 +329,18 @@ def _first_probe(sweeper, xc, st, eps_f, dtype, D, S, Q, h, nfev, flags):
     values not finite, stencils reaching across zero).
     """
     initial = (D, S, Q, h)
-    if flags is None or np.any(flags > 1):
+    if flags is None:
         return initial, nfev, None
-    lo, hi = st.reach_below, st.reach_above
-    if np.any((xc != 0) & (((xc > 0) & (xc - lo * h <= 0)) | ((xc < 0) & (xc + hi * h >= 0)))):
-        # stencils that reach across zero are always checked by the engine
+    idx = _kernels.first_probe_plan(flags, xc, h, st.reach_below, st.reach_above)
+    if idx is None:
         return initial, nfev, None
-    idx = np.flatnonzero(flags == 1)
     if idx.size == 0:
         return initial, nfev, (idx, np.empty(0))
-    xa, ha = xc[idx], h[idx]
-    Hn = _engine._actual(xa, (ha / _engine.PROBE_RATIO)[None, :], dtype)
-    Dn, Sn, Qn, ne = sweeper(idx, st, np.ascontiguousarray(Hn), True, True)
+    Hn = _engine._actual(xc[idx], (h[idx] / _engine.PROBE_RATIO)[None, :], dtype)
+    Dn, Sn, Qn, ne = sweeper(idx, st, Hn, True, True)
     Dn, Sn, Qn, hn = Dn[0], Sn[0], Qn[0], Hn[0]
     nfev += ne
-    with np.errstate(invalid="ignore"):
-        diff = np.max(np.abs(Dn - D[idx]), axis=1)
-        noise = 4.0 * eps_f * (np.max(S[idx], axis=1) / ha ** st.n
-                               + np.max(Sn, axis=1) / hn ** st.n)
-        moved = np.isfinite(Dn).all(axis=1) & (diff > noise)
+    moved, diff = _kernels.first_probe_moves(D, S, idx, Dn, Sn, h, hn, eps_f, st.n)
     m = idx[moved]
     if m.size:
         D[m], h[m] = Dn[moved], hn[moved]
@@ -401,14 +397,17 @@ def _run_coordinates(s, scalar_out, vectorized, workers):
         step = None if s.step is None else s.step.reshape(-1)
         initial = resume = None
         st = get_stencil(s.method, 1, s.order)
+        batch = vectorized or mapfn is not None
         if (step is None and not s.adaptive and s.bounds is None
-                and st.curvature_weights is not None and np.isfinite(f0).all()
+                and (st.curvature_weights is not None or (batch and not s.full_output))
+                and np.isfinite(f0).all()
                 and not (s.full_output and xc.size > 1
                          and xc.size * f0.size > BLOCK_ELEMENTS)):
             # Common case: one compiled sweep at the default step; the
             # engine is only entered when the curvature check flags a
-            # coordinate (and then reuses this sweep).
-            if vectorized or mapfn is not None:
+            # coordinate (and then reuses this sweep). A stencil without
+            # curvature weights (order-1 forward differences) has no check.
+            if batch:
                 res = _default_sweep_batch(sweeper, x, st, eps_f, s.full_output)
             else:
                 res = _default_sweep(s, x, f0, st, eps_f, scalar_out, out_shape,

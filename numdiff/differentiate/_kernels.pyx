@@ -794,3 +794,74 @@ def actual_steps(const double[::1] xc, const double[:, ::1] H, bint is32):
                 ha = (xi + H[j, i]) - xi
             O[j, i] = ha if ha > 0 else max(tiny, fmin)
     return out
+
+
+def first_probe_plan(const signed char[::1] flags, const double[::1] xc, const double[::1] h,
+                     double reach_below, double reach_above):
+    """The variables the curvature check's first probe needs, or ``None``.
+
+    ``None`` when the shortcut of ``_api._first_probe`` does not apply: a
+    flag other than 1 (a step to grow, a value not finite), or a stencil
+    that reaches across zero from a non-zero ``x``. Otherwise the indices
+    of the variables flagged 1.
+    """
+    cdef Py_ssize_t n = flags.shape[0], i, k = 0
+    cdef double x
+    for i in range(n):
+        if flags[i] > 1:
+            return None
+        x = xc[i]
+        if x != 0 and ((x > 0 and x - reach_below * h[i] <= 0)
+                       or (x < 0 and x + reach_above * h[i] >= 0)):
+            return None
+        if flags[i] == 1:
+            k += 1
+    idx_a = np.empty(k, dtype=np.intp)
+    cdef Py_ssize_t[::1] idx = idx_a
+    k = 0
+    for i in range(n):
+        if flags[i] == 1:
+            idx[k] = i
+            k += 1
+    return idx_a
+
+
+def first_probe_moves(const double[:, ::1] D, const double[:, ::1] S,
+                      const Py_ssize_t[::1] idx, const double[:, ::1] Dn,
+                      const double[:, ::1] Sn, const double[::1] h, const double[::1] hn,
+                      double eps, int nderiv):
+    """Which probed variables move to the smaller step, and by how much.
+
+    Row ``r`` of ``Dn``/``Sn`` is variable ``idx[r]`` at step ``hn[r]``; ``D``,
+    ``S`` and ``h`` hold every variable at its current step (``S`` with one
+    column per output, or one already reduced). A variable moves when its
+    new quotients are finite and differ from the old ones by more than
+    both rounding levels, ``4 eps max S / h**n`` each (the test of
+    ``_engine.refine_step``). Returns ``(moved, change)``.
+    """
+    cdef Py_ssize_t nr = idx.shape[0], m = D.shape[1], r, t, i
+    cdef double diff, s0, s1, d
+    cdef bint ok
+    moved_a = np.zeros(nr, dtype=bool)
+    diff_a = np.empty(nr)
+    cdef cnp.uint8_t[::1] moved = moved_a.view(np.uint8)
+    cdef double[::1] change = diff_a
+    for r in range(nr):
+        i = idx[r]
+        diff = 0.0
+        ok = True
+        for t in range(m):
+            if not isfinite(Dn[r, t]):
+                ok = False
+            d = fabs(Dn[r, t] - D[i, t])
+            if d > diff or d != d:
+                diff = d
+        s0 = 0.0
+        for t in range(S.shape[1]):
+            s0 = max(s0, S[i, t])
+        s1 = 0.0
+        for t in range(Sn.shape[1]):
+            s1 = max(s1, Sn[r, t])
+        change[r] = diff
+        moved[r] = ok and diff > 4.0 * eps * (s0 / pow(h[i], nderiv) + s1 / pow(hn[r], nderiv))
+    return moved_a, diff_a
