@@ -299,13 +299,23 @@ def _default_sweep(s, x, f0, st, eps_f, scalar_out, out_shape, full_output):
     return _sweep_outcome(D, S, Q, h, nfev, st, flagged or full_output, flags)
 
 
-def _default_sweep_batch(sweeper, x, st, eps_f, full_output):
-    """``_default_sweep`` for the batch sweepers (vectorized, workers)."""
-    h = _kernels.default_step_row(np.ascontiguousarray(x), float(st.optimal_step(eps_f)))
-    if st.curvature_weights is None:
-        D, _, _, nfev = sweeper(np.arange(h.shape[1]), st, h, False)
+def _default_sweep_batch(sweeper, x, st, eps_f, full_output, made=None):
+    """``_default_sweep`` for the batch sweepers (vectorized, workers).
+
+    ``made=(h, Y, f0, scalar_out, out_shape)``: the sweep was already
+    evaluated, together with ``f(x)`` (see :func:`_vectorized_first`).
+    """
+    curv = st.curvature_weights is not None
+    if made is None:
+        h = _kernels.default_step_row(np.ascontiguousarray(x), float(st.optimal_step(eps_f)))
+        D, S, Q, nfev = sweeper(np.arange(h.shape[1]), st, h, curv, curv)
+    else:
+        h, Y, f0, scalar_out, out_shape = made
+        nfev = Y.shape[-1]
+        Y = _check_batch(Y, nfev, scalar_out, out_shape, True)
+        D, S, Q = _accumulate(Y, None, st, h, f0, curv, curv)
+    if not curv:
         return _sweep_outcome(D[0], None, None, h[0], nfev, st, False)
-    D, S, Q, nfev = sweeper(np.arange(h.shape[1]), st, h, True, True)
     D, S, Q, h = D[0], S[0], Q[0], h[0]
     flags, flagged = _kernels.curvature_flags(
         D, S, Q, h, 1, st.curvature_order, st.order, st.error_constant,
@@ -352,6 +362,25 @@ def _first_probe(sweeper, xc, st, eps_f, dtype, D, S, Q, h, nfev, flags):
     return initial, nfev, (m, diff[moved])
 
 
+def _vectorized_first(s, st, scalar_out):
+    """``f(x)`` and the default sweep of every variable in one call of a
+    vectorized ``f``: ``(f0, out_shape, res_dtype, (h, Y))`` with ``Y`` the
+    values at the sweep's points (``h`` planned for ``x``'s precision)."""
+    x = s.x
+    eps_x = float(np.finfo(x.dtype).eps)
+    h = _kernels.default_step_row(np.ascontiguousarray(x), float(st.optimal_step(eps_x)))
+    X = _kernels.batch_points(np.ascontiguousarray(x), np.arange(x.size, dtype=np.intp), h,
+                              st.nonzero_offsets, True)
+    k = X.shape[1]
+    Y = np.asarray(s.call(X.reshape(x.shape + (k,))))
+    if Y.ndim == 0 or Y.shape[-1] != k:
+        raise ValueError("with vectorized=True, f must return shape (k,) (or M + (k,)) for "
+                         f"a batch of k points along the last axis; for k = {k} it "
+                         f"returned shape {Y.shape}")
+    f0, out_shape, res_dtype = _values_at_x(Y[..., 0], scalar_out)
+    return f0, out_shape, res_dtype, (h, Y[..., 1:])
+
+
 def _f_at_x(s, scalar_out, vectorized):
     """``f(x)`` checked by :func:`_values_at_x`; a batch of one with ``vectorized``."""
     x = s.x
@@ -385,10 +414,20 @@ def _run_coordinates(s, scalar_out, vectorized, workers):
     x = s.x
     vectorized = V.check_bool(vectorized, "vectorized")
     with mapper(workers) as mapfn:
-        f0, out_shape, res_dtype = _f_at_x(s, scalar_out, vectorized)
+        st = get_stencil(s.method, 1, s.order)
+        made = None
+        if vectorized and s.step is None and not s.adaptive and s.bounds is None:
+            # f(x) in the same call as the default sweep
+            f0, out_shape, res_dtype, made = _vectorized_first(s, st, scalar_out)
+        else:
+            f0, out_shape, res_dtype = _f_at_x(s, scalar_out, vectorized)
         if scalar_out:
             out_shape = ()
         eps_f = _eps(x.dtype, res_dtype)
+        wasted = 0
+        if made is not None and eps_f != float(np.finfo(x.dtype).eps):
+            # f computes in a lower precision than x: the steps differ
+            wasted, made = made[1].shape[-1], None
         if vectorized or mapfn is not None:
             sweeper = _batch_sweeper(s, x, f0, scalar_out, out_shape, vectorized, mapfn)
         else:
@@ -396,7 +435,6 @@ def _run_coordinates(s, scalar_out, vectorized, workers):
         xc = x.reshape(-1).astype(np.float64)
         step = None if s.step is None else s.step.reshape(-1)
         initial = resume = None
-        st = get_stencil(s.method, 1, s.order)
         batch = vectorized or mapfn is not None
         if (step is None and not s.adaptive and s.bounds is None
                 and (st.curvature_weights is not None or (batch and not s.full_output))
@@ -408,7 +446,10 @@ def _run_coordinates(s, scalar_out, vectorized, workers):
             # coordinate (and then reuses this sweep). A stencil without
             # curvature weights (order-1 forward differences) has no check.
             if batch:
-                res = _default_sweep_batch(sweeper, x, st, eps_f, s.full_output)
+                res = _default_sweep_batch(
+                    sweeper, x, st, eps_f, s.full_output,
+                    None if made is None else made + (f0, scalar_out, out_shape))
+                made = None
             else:
                 res = _default_sweep(s, x, f0, st, eps_f, scalar_out, out_shape,
                                      s.full_output)
@@ -423,6 +464,8 @@ def _run_coordinates(s, scalar_out, vectorized, workers):
             else:
                 res.nfev += 1
                 return res, out_shape, res_dtype
+        if made is not None:          # made with f(x), not usable here
+            wasted += made[1].shape[-1]
         sigma, extra = (_measured_noise(s, x, f0, vectorized, mapfn) if s.full_output
                         else (None, 0))
         if initial is None and xc.size > 1 and xc.size * f0.size > BLOCK_ELEMENTS:
@@ -435,7 +478,7 @@ def _run_coordinates(s, scalar_out, vectorized, workers):
             _raise_to_noise(res, s, sigma)
         if initial is not None:
             res.nfev += init_nfev
-        res.nfev += extra
+        res.nfev += extra + wasted
     res.nfev += 1
     return res, out_shape, res_dtype
 

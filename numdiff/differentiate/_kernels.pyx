@@ -670,17 +670,19 @@ def complex_sweep(object func, tuple args, dict kwargs, cnp.ndarray z0,
 # Batch sweeps (vectorized=True, workers=): the points of a coordinate-wise
 # stencil as one array, and the quotients from the values f returned there.
 def batch_points(cnp.ndarray x, const Py_ssize_t[::1] coords, const double[:, ::1] steps,
-                 const double[::1] offsets):
+                 const double[::1] offsets, bint with_x=False):
     """Every stencil point of a coordinate-wise sweep, as columns of one array.
 
     ``x`` is C-contiguous float32 or float64 (any shape, read flat). Returns
     ``X`` of shape ``(x.size, P)`` in ``x``'s dtype with ``P = nc * J * K``
     in (coordinate, level, offset) order: column ``(i * J + j) * K + k`` is
     ``x`` with coordinate ``coords[i]`` moved by ``offsets[k] * steps[j,
-    i]``, rounded to ``x``'s dtype as :func:`sweep` rounds it.
+    i]``, rounded to ``x``'s dtype as :func:`sweep` rounds it. With
+    ``with_x``, ``x`` itself comes first (``P + 1`` columns).
     """
     cdef Py_ssize_t n = x.size, J = steps.shape[0], nc = coords.shape[0]
-    cdef Py_ssize_t K = offsets.shape[0], P = nc * J * K
+    cdef Py_ssize_t K = offsets.shape[0], P = nc * J * K + (1 if with_x else 0)
+    cdef Py_ssize_t lead = 1 if with_x else 0
     cdef Py_ssize_t r, c, i, j, k, ci, p
     cdef bint is32 = x.dtype == np.float32
     cdef const double* xd = NULL
@@ -707,7 +709,7 @@ def batch_points(cnp.ndarray x, const Py_ssize_t[::1] coords, const double[:, ::
             raise IndexError(f"coordinate {ci} out of range for {n} variables")
         for j in range(J):
             for k in range(K):
-                p = (i * J + j) * K + k
+                p = lead + (i * J + j) * K + k
                 if is32:
                     Xs[ci * P + p] = <float> (xs[ci] + offsets[k] * steps[j, i])
                 else:
