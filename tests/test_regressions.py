@@ -153,3 +153,75 @@ def test_structural_zeros_are_exact(method):
     for kw in ({}, {"vectorized": False}, {"full_output": False}):
         J = nd.jacobian(f, [1.0, 2.0], method=method, **kw)
         assert J[0, 1] == 0.0 and J[1, 0] == 0.0
+
+
+# ------------------------------------------------- batch fast paths (session 4 review)
+def _map(func, pts):
+    return list(map(func, pts))
+
+
+@pytest.mark.parametrize("how", ["vectorized", "workers"])
+def test_batch_forward_differences_retry_points_that_are_not_finite(how):
+    # the order-1 batch shortcut has no curvature check: values that are not
+    # finite must still get the engine's other stencils, not a silent nan
+    def fb(X):
+        return np.where(X[0] > 1.0, np.nan, X[0] ** 2) + X[1] ** 2
+
+    def f(x):
+        return fb(x[:, None])[0]
+
+    kw = {"vectorized": True} if how == "vectorized" else {"workers": _map}
+    g, info = nd.gradient(fb if how == "vectorized" else f, np.array([1.0, 2.0]),
+                          method="forward", order=1, full_output=True, **kw)
+    np.testing.assert_allclose(g, [2.0, 4.0], rtol=1e-6)
+    assert str(info.stencil[0]) == "backward"
+
+
+@pytest.mark.parametrize("vectorized", [False, True])
+def test_float32_default_step_is_representable_at_large_x(vectorized):
+    x = np.array([1e8, 1.0], np.float32)
+
+    def f(X):
+        return np.stack([2 * X[0], 3 * X[1] ** 2])
+    J = nd.jacobian(f, x, method="forward", order=1, vectorized=vectorized)
+    np.testing.assert_allclose(J, [[2.0, 0.0], [0.0, 6.0]], rtol=2e-3, atol=0)
+
+
+def test_vectorized_f_with_complex_values_outside_its_domain():
+    # np.emath.sqrt turns the whole batch complex when one point is negative
+    g = nd.gradient(lambda X: np.sum(np.emath.sqrt(X), axis=0), np.array([1e-9, 2.0]),
+                    vectorized=True)
+    np.testing.assert_allclose(g, 0.5 / np.sqrt([1e-9, 2.0]), rtol=1e-6)
+
+
+@pytest.mark.parametrize("full_output", [False, True])
+@pytest.mark.parametrize("method,order", [("central", 2), ("forward", 1)])
+def test_vectorized_evaluations_are_those_of_the_serial_path(method, order, full_output):
+    from numdiff.verify._catalogue import _rosen
+    calls = []
+
+    def fb(X):
+        calls.append(X.shape[-1])
+        return np.sum(100.0 * (X[1:] - X[:-1] ** 2) ** 2 + (1 - X[:-1]) ** 2, axis=0)
+
+    x = np.linspace(-1.0, 1.0, 7) + 0.3
+    out_v = nd.gradient(fb, x, method=method, order=order, vectorized=True,
+                        full_output=full_output)
+    out_s = nd.gradient(_rosen, x, method=method, order=order, full_output=full_output)
+    if full_output:
+        assert out_v[1].nfev == out_s[1].nfev == sum(calls)
+    np.testing.assert_allclose(out_v[0] if full_output else out_v,
+                               out_s[0] if full_output else out_s, rtol=1e-7)
+    if not full_output:
+        assert len(calls) <= 2          # f(x) travels with the first sweep
+
+
+def test_checker_does_not_trust_a_dual_path_that_differs_from_f():
+    # f adds a small term only for ndarray input: the dual path misses it,
+    # and the check must not pass on the dual reference
+    def f(x):
+        return np.sum(x ** 2) + (5e-7 * x[0] if isinstance(x, np.ndarray) else 0.0)
+
+    res = nd.check_gradient(f, lambda x: 2 * x, np.array([0.7, -1.3, 2.1]))
+    assert not res and not res.method.startswith("dual")
+    assert res.worst_index == (0,)

@@ -125,3 +125,19 @@ def test_fmax_nan_domain_and_hstack():
     g = nd.gradient(lambda v: np.sum(np.hstack([v[0], v[1]]) ** 2), [1.0, 2.0],
                     method="dual")
     assert g.tolist() == [2.0, 4.0]
+
+
+@pytest.mark.parametrize("method", ["central", "forward", "complex", "dual"])
+def test_f_writing_into_its_argument_changes_neither_x_nor_v(method):
+    # the dual jvp used v itself as the seed's partials: f's x[0] = ... wrote into v
+    def f(x):
+        x[0] = x[0] * 2
+        return np.sum(x ** 2)
+
+    x = np.array([1.0, -1.0, 0.5])
+    v = np.array([1.0, -1.0, 0.5])
+    assert nd.jvp(f, x, v, method=method) == pytest.approx(10.5, rel=1e-8)
+    if method != "complex":          # hvp by the complex step needs grad=
+        np.testing.assert_allclose(nd.hvp(f, x, v, method=method), [8.0, -2.0, 1.0],
+                                   rtol=1e-6)
+    assert x.tolist() == [1.0, -1.0, 0.5] and v.tolist() == [1.0, -1.0, 0.5]

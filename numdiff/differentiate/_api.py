@@ -315,6 +315,10 @@ def _default_sweep_batch(sweeper, x, st, eps_f, full_output, made=None):
         Y = _check_batch(Y, nfev, scalar_out, out_shape, True)
         D, S, Q = _accumulate(Y, None, st, h, f0, curv, curv)
     if not curv:
+        if not np.isfinite(D).all():
+            # no curvature check to continue from: the engine starts over
+            # (other stencils and smaller steps for the values not finite)
+            return nfev
         return _sweep_outcome(D[0], None, None, h[0], nfev, st, False)
     D, S, Q, h = D[0], S[0], Q[0], h[0]
     flags, flagged = _kernels.curvature_flags(
@@ -377,7 +381,12 @@ def _vectorized_first(s, st, scalar_out):
         raise ValueError("with vectorized=True, f must return shape (k,) (or M + (k,)) for "
                          f"a batch of k points along the last axis; for k = {k} it "
                          f"returned shape {Y.shape}")
-    f0, out_shape, res_dtype = _values_at_x(Y[..., 0], scalar_out)
+    y0 = Y[..., 0]
+    if Y.dtype.kind == "c" and not np.any(y0.imag):
+        # complex only where a point left f's real domain (``np.emath``):
+        # real at x; those points become nan in ``_check_batch``
+        y0 = y0.real
+    f0, out_shape, res_dtype = _values_at_x(y0, scalar_out)
     return f0, out_shape, res_dtype, (h, Y[..., 1:])
 
 
@@ -416,7 +425,8 @@ def _run_coordinates(s, scalar_out, vectorized, workers):
     with mapper(workers) as mapfn:
         st = get_stencil(s.method, 1, s.order)
         made = None
-        if vectorized and s.step is None and not s.adaptive and s.bounds is None:
+        if (vectorized and s.step is None and not s.adaptive and s.bounds is None
+                and not s.full_output):
             # f(x) in the same call as the default sweep
             f0, out_shape, res_dtype, made = _vectorized_first(s, st, scalar_out)
         else:
@@ -453,7 +463,9 @@ def _run_coordinates(s, scalar_out, vectorized, workers):
             else:
                 res = _default_sweep(s, x, f0, st, eps_f, scalar_out, out_shape,
                                      s.full_output)
-            if isinstance(res, tuple):
+            if isinstance(res, int):
+                wasted += res
+            elif isinstance(res, tuple):
                 initial, init_nfev, resume = _first_probe(sweeper, xc, st, eps_f, x.dtype,
                                                           *res)
                 if resume is not None and resume[0].size == 0 and not s.full_output:

@@ -553,12 +553,13 @@ def default_step_row(cnp.ndarray x, double h_opt):
     for i in range(n):
         if is32:
             xf = xs[i]
-            sp = <double> (nextafter(fabs(xf), INFINITY) - fabs(xf))
+            # spacings of float32, where x + h is rounded
+            sp = <double> (nextafterf(fabsf(xf), INFINITY) - fabsf(xf))
             hi = max(h_opt, 8.0 * sp)
             hf = <float> (xf + hi)
             ha = <double> hf - <double> xf
             if not ha > 0:
-                ha = max(2.0 * sp, DBL_MIN)
+                ha = max(2.0 * sp, <double> FLT_MIN)
         else:
             xi = xd[i]
             sp = nextafter(fabs(xi), INFINITY) - fabs(xi)

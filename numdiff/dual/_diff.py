@@ -263,8 +263,9 @@ def jvp(f, x, v, args=(), kwargs=None, full_output=False, order=2):
     if _shape(vv) != _shape(x):
         raise ValueError(f"v must have x's shape {_shape(x)}; got shape {_shape(vv)}")
     tag = new_tag()
+    # a copy: f may write into its argument, whose partials these become
     P = _index(vv, (Ellipsis, None)) if isinstance(vv, DUALS) else vv.reshape(
-        _shape(x) + (1,))
+        _shape(x) + (1,)).copy()
     y = f(_make(x, P, tag), *args, **kwargs)
     shp = _out_shape(y)
     d = _last(_partials_of(y, tag, shp, 1, _dtype(x)))
