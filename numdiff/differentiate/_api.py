@@ -350,7 +350,8 @@ def _first_probe(sweeper, xc, st, eps_f, dtype, D, S, Q, h, nfev, flags):
         return initial, nfev, None
     if idx.size == 0:
         return initial, nfev, (idx, np.empty(0))
-    Hn = _engine._actual(xc[idx], (h[idx] / _engine.PROBE_RATIO)[None, :], dtype)
+    Hn = _kernels.actual_steps(xc[idx], (h[idx] / _engine.PROBE_RATIO)[None, :],
+                               dtype == np.float32)
     Dn, Sn, Qn, ne = sweeper(idx, st, Hn, True, True)
     Dn, Sn, Qn, hn = Dn[0], Sn[0], Qn[0], Hn[0]
     nfev += ne

@@ -684,26 +684,20 @@ def batch_points(cnp.ndarray x, const Py_ssize_t[::1] coords, const double[:, ::
     cdef Py_ssize_t n = x.size, J = steps.shape[0], nc = coords.shape[0]
     cdef Py_ssize_t K = offsets.shape[0], P = nc * J * K + (1 if with_x else 0)
     cdef Py_ssize_t lead = 1 if with_x else 0
-    cdef Py_ssize_t r, c, i, j, k, ci, p
+    cdef Py_ssize_t i, j, k, ci, p
     cdef bint is32 = x.dtype == np.float32
     cdef const double* xd = NULL
     cdef const float* xs = NULL
     cdef double* Xd = NULL
     cdef float* Xs = NULL
     X = np.empty((n, P), dtype=x.dtype)
+    X[...] = x.reshape(n, 1)          # numpy's broadcasting fill is vectorized
     if is32:
         xs = <const float*> cnp.PyArray_DATA(x)
         Xs = <float*> cnp.PyArray_DATA(X)
     else:
         xd = <const double*> cnp.PyArray_DATA(x)
         Xd = <double*> cnp.PyArray_DATA(X)
-    for r in range(n):
-        if is32:
-            for c in range(P):
-                Xs[r * P + c] = xs[r]
-        else:
-            for c in range(P):
-                Xd[r * P + c] = xd[r]
     for i in range(nc):
         ci = coords[i]
         if ci < 0 or ci >= n:
