@@ -93,7 +93,11 @@ def _eps(x_dtype, res_dtype):
     float32 ``x`` usually means float32 arithmetic inside ``f`` even when
     something (an ``np.arange``, a Python float) promotes the result.
     """
-    return max(float(np.finfo(x_dtype).eps), float(np.finfo(res_dtype).eps))
+    return max(_EPS_OF[np.dtype(x_dtype).char], _EPS_OF[np.dtype(res_dtype).char])
+
+
+#: machine epsilon by dtype character (the float types numdiff works in)
+_EPS_OF = {c: float(np.finfo(c).eps) for c in "efdg"}
 
 
 def _info(s, res, n_elems_shape, out_error, nfev, value_shape, failed_msg):
@@ -356,6 +360,8 @@ def _first_probe(sweeper, xc, st, eps_f, dtype, D, S, Q, h, nfev, flags):
     Dn, Sn, Qn, hn = Dn[0], Sn[0], Qn[0], Hn[0]
     nfev += ne
     moved, diff = _kernels.first_probe_moves(D, S, idx, Dn, Sn, h, hn, eps_f, st.n)
+    if not moved.any():
+        return initial, nfev, (idx[:0], diff[:0])
     m = idx[moved]
     if m.size:
         D[m], h[m] = Dn[moved], hn[moved]
@@ -372,7 +378,7 @@ def _vectorized_first(s, st, scalar_out):
     vectorized ``f``: ``(f0, out_shape, res_dtype, (h, Y))`` with ``Y`` the
     values at the sweep's points (``h`` planned for ``x``'s precision)."""
     x = s.x
-    eps_x = float(np.finfo(x.dtype).eps)
+    eps_x = _EPS_OF[x.dtype.char]
     h = _kernels.default_step_row(np.ascontiguousarray(x), float(st.optimal_step(eps_x)))
     X = _kernels.batch_points(np.ascontiguousarray(x), np.arange(x.size, dtype=np.intp), h,
                               st.nonzero_offsets, True)
@@ -436,7 +442,7 @@ def _run_coordinates(s, scalar_out, vectorized, workers):
             out_shape = ()
         eps_f = _eps(x.dtype, res_dtype)
         wasted = 0
-        if made is not None and eps_f != float(np.finfo(x.dtype).eps):
+        if made is not None and eps_f != _EPS_OF[x.dtype.char]:
             # f computes in a lower precision than x: the steps differ
             wasted, made = made[1].shape[-1], None
         if vectorized or mapfn is not None:
