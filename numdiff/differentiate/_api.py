@@ -460,7 +460,7 @@ def _run_coordinates(s, scalar_out, vectorized, workers):
         batch = vectorized or mapfn is not None
         if (step is None and not s.adaptive and s.bounds is None
                 and (st.curvature_weights is not None or (batch and not s.full_output))
-                and np.isfinite(f0).all()
+                and (math.isfinite(f0[0]) if f0.size == 1 else np.isfinite(f0).all())
                 and not (s.full_output and xc.size > 1
                          and xc.size * f0.size > BLOCK_ELEMENTS)):
             # Common case: one compiled sweep at the default step; the

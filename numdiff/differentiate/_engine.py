@@ -570,12 +570,12 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
 
 def warn_failed(res, what="element"):
     """Warn once when some elements could not be computed."""
-    k = int(res.failed.sum())
     if res.bad_outputs:
         warnings.warn(
             f"numdiff: f(x) is not finite for {res.bad_outputs} output(s); their "
             "derivatives are nan (see info.message)", RuntimeWarning, stacklevel=3)
-    elif k:
+    elif res.failed.any():
+        k = int(res.failed.sum())
         warnings.warn(
             f"numdiff: f was not finite at every stencil point for {k} {what}(s) "
             f"of {res.failed.size}, even with one-sided and smaller steps; those "

@@ -469,6 +469,17 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
     return est, err, Hj[jb], nfev
 
 
+cdef inline double _ipow(double x, int k) noexcept nogil:
+    """``x**k`` for a small ``k >= 0`` by repeated squaring."""
+    cdef double r = 1.0
+    while k > 0:
+        if k & 1:
+            r *= x
+        x *= x
+        k >>= 1
+    return r
+
+
 def curvature_flags(const double[:, ::1] D, const double[:, ::1] S,
                     const double[:, ::1] Q, const double[::1] h, int nderiv,
                     int qorder, int order, double error_constant, double binom,
@@ -482,7 +493,7 @@ def curvature_flags(const double[:, ::1] D, const double[:, ::1] S,
     is flagged.
     """
     cdef Py_ssize_t nc = D.shape[0], m = D.shape[1], i, t
-    cdef double dn, da, smax, rho, trunc, rnd, hn
+    cdef double dn, da, qa, smax, rho, trunc, rnd, hn
     cdef double opt = pow(eps, order / (order + <double> nderiv))
     flags_a = np.zeros(nc, dtype=np.int8)
     cdef signed char[::1] flags = flags_a
@@ -505,8 +516,9 @@ def curvature_flags(const double[:, ::1] D, const double[:, ::1] S,
         if flags[i] == 3:
             any_flag = True
             continue
-        da /= pow(h[i], qorder)
-        hn = pow(h[i], nderiv)
+        qa = da                  # the curvature sum, before scaling
+        da /= _ipow(h[i], qorder)
+        hn = _ipow(h[i], nderiv)
         if dn == 0:
             # a quotient that rounded to zero while its rounding level is
             # far from negligible (x**3 at 1e3 with n=3): grow the step
@@ -520,8 +532,8 @@ def curvature_flags(const double[:, ::1] D, const double[:, ::1] S,
             rho = h[i] * dn / da if da > 0 else INFINITY
         if rho != rho:
             rho = INFINITY
-        trunc = fabs(error_constant) * pow(rho, order) * binom
-        if da * pow(h[i], qorder) <= 4.0 * eps * smax * qratio:
+        trunc = fabs(error_constant) * _ipow(rho, order) * binom
+        if qa <= 4.0 * eps * smax * qratio:
             trunc = 0.0      # curvature below its own rounding: unresolved
         rnd = eps * smax / (hn * dn)
         if trunc > down_factor * opt and trunc > 10.0 * rnd:
@@ -740,7 +752,8 @@ def batch_quotients(const double[:, ::1] Y, const double[::1] f0, const double[:
         Q = Q_a
     for i in range(nc):
         for j in range(J):
-            hn = pow(steps[j, i], nderiv)
+            # h and h*h are what pow gives (correctly rounded), only faster
+            hn = _ipow(steps[j, i], nderiv) if nderiv <= 2 else pow(steps[j, i], nderiv)
             p = (i * J + j) * K
             for t in range(m):
                 d = 0.0
@@ -860,5 +873,6 @@ def first_probe_moves(const double[:, ::1] D, const double[:, ::1] S,
         for t in range(Sn.shape[1]):
             s1 = max(s1, Sn[r, t])
         change[r] = diff
-        moved[r] = ok and diff > 4.0 * eps * (s0 / pow(h[i], nderiv) + s1 / pow(hn[r], nderiv))
+        moved[r] = ok and diff > 4.0 * eps * (s0 / _ipow(h[i], nderiv)
+                                            + s1 / _ipow(hn[r], nderiv))
     return moved_a, diff_a
