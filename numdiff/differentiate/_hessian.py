@@ -188,9 +188,12 @@ def _entry_errors(res, G, E, n, iu, ju, off, s, noise):
     noise of ``f``, :func:`noise_level`) replaces that by ``4 sigma`` times
     the sum of the absolute weights where it is smaller, but never below
     ``eps |f(x)| / 8``. A pair ``H_ij = (g_ij - H_ii - H_jj) / 2`` adds half
-    the three truncation parts and half the three rounding parts. (The
-    change between two steps is no bound on rounding: quantised values of
-    a large ``f`` can agree exactly at both steps.)
+    the three rounding parts, and a truncation part: with a fixed step, the
+    same combination of the three directions' changes between the two
+    steps (``res.delta``), at most half the three truncation parts;
+    adaptively, half the three parts. (The change between two steps is no
+    bound on rounding: quantised values of a large ``f`` can agree exactly
+    at both steps.)
     """
     eps = np.finfo(np.float64).eps
     st = get_stencil(s.method, 2, s.order)
@@ -209,6 +212,13 @@ def _entry_errors(res, G, E, n, iu, ju, off, s, noise):
     e_diag = np.where(usable[:n], tr[:n] + rho[:n] + eps * np.abs(G[:n]), E[:n])
     e_sum = 0.5 * (E[n:] + E[iu] + E[ju])
     t_pair = 0.5 * (tr[n:] + tr[iu] + tr[ju])
+    if res.delta is not None and not s.adaptive:
+        # the pair's own truncation: its combination of the three changes
+        # between the two steps (each change is -(2**p - 1) times its
+        # direction's truncation error)
+        dl = res.delta[:, 0]
+        comb_ = _engine.SAFETY * 0.5 * np.abs(dl[n:] - dl[iu] - dl[ju]) / (2.0 ** s.order - 1)
+        t_pair = np.where(np.isfinite(comb_), np.minimum(t_pair, comb_), t_pair)
     r_pair = 0.5 * (rho[n:] + rho[iu] + rho[ju])
     e_pair = t_pair + r_pair + eps * np.abs(off)
     okp = usable[n:] & usable[iu] & usable[ju]
