@@ -225,3 +225,30 @@ def test_checker_does_not_trust_a_dual_path_that_differs_from_f():
     res = nd.check_gradient(f, lambda x: 2 * x, np.array([0.7, -1.3, 2.1]))
     assert not res and not res.method.startswith("dual")
     assert res.worst_index == (0,)
+
+
+@pytest.mark.parametrize("f,x", [
+    # a huge constant offset: rounding the noise measurement must not hide
+    (lambda x: 1e12 + np.sin(x[0]) * np.exp(x[1]), np.array([1.3, -0.6])),
+    # float32 x far from 0: the noise probe's steps round away
+    (lambda x: np.cos(x[0] / 30), np.array([1.3, 392.6], dtype=np.float32)),
+    (lambda x: np.sin(x[0]) + np.cos(x[1] / 100), np.array([66.9, 250.1], dtype=np.float32)),
+])
+def test_hessian_error_bounds_cover_when_the_noise_cannot_be_measured(f, x):
+    # ECnoise measured "zero noise" there (no value changed), and the rounding
+    # bounds were scaled down by it (and by float64's eps for float32 x)
+    exact = nd.hessian(f, x.astype(np.float64), method="dual")
+    H, info = nd.hessian(f, x, full_output=True)
+    tiny = 10 * np.finfo(np.float64).eps * np.max(np.abs(exact))
+    assert np.all(np.abs(H - exact) <= info.error + tiny)
+
+
+def test_noise_level_reports_no_measure_rather_than_zero():
+    from numdiff.differentiate._hessian import noise_level
+    x32 = np.array([1.3, 392.6], dtype=np.float32)      # the 1e-6 steps round away
+    sigma, nfev = noise_level(lambda v: float(np.sum(v)), x32, float(np.sum(x32)))
+    assert np.isnan(sigma)
+    quantised = lambda v: float(np.round(np.sum(v), 3))  # noqa: E731
+    x = np.array([0.5, 0.25])
+    sigma, nfev = noise_level(quantised, x, quantised(x))
+    assert np.isnan(sigma) and nfev == 7

@@ -157,6 +157,9 @@ def noise_level(call, x, f0, points=8, vectorized=False, mapfn=None, bounds=None
     if not np.any(p):
         return (np.nan if scalar else np.full(np.size(f0), np.nan)), 0
     pts = [(flat + i * t * p).astype(x.dtype).reshape(x.shape) for i in range(1, points)]
+    if all(np.array_equal(pt, x) for pt in pts):
+        # the steps rounded away (float32 x far from 0): nothing to measure
+        return (np.nan if scalar else np.full(np.size(f0), np.nan)), 0
     f0 = np.asarray(f0, dtype=np.float64).reshape(-1)
     try:
         if vectorized:
@@ -175,7 +178,10 @@ def noise_level(call, x, f0, points=8, vectorized=False, mapfn=None, bounds=None
     for k in range(3, 7):
         dk = np.diff(v, k, axis=0)
         sig = np.maximum(sig, np.sqrt(np.mean(dk ** 2, axis=0) / comb(2 * k, k)))
-    sig = np.where(np.all(np.isfinite(v), axis=0), sig, np.nan)
+    # values that did not change at all (quantised f, or points that moved
+    # too little) measure nothing: not a noise of zero
+    flat_v = np.all(v == v[0], axis=0)
+    sig = np.where(np.all(np.isfinite(v), axis=0) & ~flat_v, sig, np.nan)
     return (sig[0] if sig.size == 1 and scalar else sig), points - 1
 
 
@@ -187,13 +193,13 @@ def _entry_errors(res, G, E, n, iu, ju, off, s, noise):
     value of ``f`` off by ``eps |f|`` independently. ``noise`` (the measured
     noise of ``f``, :func:`noise_level`) replaces that by ``4 sigma`` times
     the sum of the absolute weights where it is smaller, but never below
-    ``eps |f(x)| / 8``. A pair ``H_ij = (g_ij - H_ii - H_jj) / 2`` adds half
-    the three rounding parts, and a truncation part: with a fixed step, the
-    same combination of the three directions' changes between the two
-    steps (``res.delta``), at most half the three truncation parts;
-    adaptively, half the three parts. (The change between two steps is no
-    bound on rounding: quantised values of a large ``f`` can agree exactly
-    at both steps.)
+    ``eps_f |f(x)| / 8``. A pair ``H_ij = (g_ij - H_ii - H_jj) / 2`` adds half
+    the three truncation parts and half the three rounding parts. (The
+    change between two steps is no bound on rounding: quantised values of
+    a large ``f`` can agree exactly at both steps. Nor is the combination of
+    the three changes a bound on the pair's truncation: where the rounding
+    model is scaled down, or steps are large, the changes cancel while the
+    errors do not.)
     """
     eps = np.finfo(np.float64).eps
     st = get_stencil(s.method, 2, s.order)
@@ -207,18 +213,11 @@ def _entry_errors(res, G, E, n, iu, ju, off, s, noise):
         model = noise[2] * wsum * f0                     # the engine's S * eps_f
         # 4 sigma per value covers quantised values too (|error| <= ulp/2 =
         # 1.7 sigma for uniform rounding)
-        measured = max(4.0 * sigma * wsum, eps * f0 / 8.0)
+        measured = max(4.0 * sigma * wsum, noise[2] * f0 / 8.0)
         rho = rho * min(1.0, measured / model)
     e_diag = np.where(usable[:n], tr[:n] + rho[:n] + eps * np.abs(G[:n]), E[:n])
     e_sum = 0.5 * (E[n:] + E[iu] + E[ju])
     t_pair = 0.5 * (tr[n:] + tr[iu] + tr[ju])
-    if res.delta is not None and not s.adaptive:
-        # the pair's own truncation: its combination of the three changes
-        # between the two steps (each change is -(2**p - 1) times its
-        # direction's truncation error)
-        dl = res.delta[:, 0]
-        comb_ = _engine.SAFETY * 0.5 * np.abs(dl[n:] - dl[iu] - dl[ju]) / (2.0 ** s.order - 1)
-        t_pair = np.where(np.isfinite(comb_), np.minimum(t_pair, comb_), t_pair)
     r_pair = 0.5 * (rho[n:] + rho[iu] + rho[ju])
     e_pair = t_pair + r_pair + eps * np.abs(off)
     okp = usable[n:] & usable[iu] & usable[ju]
