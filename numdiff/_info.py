@@ -66,6 +66,10 @@ class DiffInfo:
             a = np.asarray(v)
             if a.ndim == 0:
                 return repr(v)
-            return np.array2string(a, threshold=6, precision=3)
+            if a.dtype.kind == "f":
+                # significant digits: a fixed-point precision prints 3e-4 as 0.
+                return np.array2string(a, threshold=6, separator=" ",
+                                       formatter={"float_kind": "{:.4g}".format})
+            return np.array2string(a, threshold=6)
         fields = ", ".join(f"{k}={short(getattr(self, k))}" for k in self.__slots__)
         return f"DiffInfo({fields})"
