@@ -25,9 +25,12 @@ The numeric side is computed in double precision whatever the dtype of
 complex step when ``f`` is complex-step safe; numdiff tests either against
 a real difference before it trusts it, and falls back otherwise. Both are
 exact to rounding (estimate 16 ulp), so the tolerance is near rounding.
-Otherwise central differences with error estimates. Any entry that fails,
-or is judged only coarsely, is recomputed by adaptive (Richardson)
-differences before it is reported.
+Otherwise central differences: for a gradient or Jacobian first without
+their error estimate, and an entry that agrees with the analytic one to
+within ``rtol |numeric| + atol`` passes on that agreement (a wrong entry
+could only agree by matching the difference's own error); the others get
+an estimate. Any entry that fails, or is judged only coarsely, is
+recomputed by adaptive (Richardson) differences before it is reported.
 
 ``mode="fast"`` compares directional derivatives along ``k`` random sign
 vectors: each costs one complex evaluation (or two or four real ones) and
@@ -265,8 +268,12 @@ def _dual_safe(f, x, args):
     return bool(np.all(np.abs(dd - dc) <= tol))
 
 
-def _numeric(kind, f, x, method, args):
-    """``(value, error, method_used)`` by numdiff's ``kind`` function."""
+def _numeric(kind, f, x, method, args, estimate=True):
+    """``(value, error, method_used)`` by numdiff's ``kind`` function.
+
+    Without ``estimate``, central differences come without their error
+    estimate (``error`` None): the caller judges agreement first.
+    """
     from . import differentiate as D
     fn = {"gradient": D.gradient, "jacobian": D.jacobian, "hessian": D.hessian}[kind]
     if method == "auto" and _dual_safe(f, x, args):
@@ -299,6 +306,8 @@ def _numeric(kind, f, x, method, args):
     if method == "adaptive":
         val, info = fn(f, x, adaptive=True, args=args, full_output=True)
         return val, info.error, "adaptive central differences"
+    if not estimate:
+        return fn(f, x, args=args), None, "central differences"
     val, info = fn(f, x, args=args, full_output=True)
     return val, info.error, "central differences"
 
@@ -321,6 +330,17 @@ def _atol_rows(numeric, eps, kind, out_ndim):
     return 1e3 * eps * m, 1e3 * eps * m
 
 
+#: at most this many columns are recomputed one by one (adaptive directional
+#: derivatives); beyond it the check takes central differences with error
+#: estimates for every column
+REFINE_COLUMNS = 200
+
+
+def _columns(ok, inner):
+    """The variables (columns) holding entries that are not ``ok``."""
+    return np.unique(np.flatnonzero(~np.asarray(ok).reshape(-1)) % inner)
+
+
 def _refine(kind, f, x, a, n, e, tol, weak, args):
     """Recompute, by adaptive directional derivatives along the coordinates,
     the columns holding entries that fail or are ``weak``. Returns
@@ -335,7 +355,7 @@ def _refine(kind, f, x, a, n, e, tol, weak, args):
     cols = sorted({int(i) % inner for i in np.flatnonzero(bad.reshape(-1))})
     N2 = n.reshape(-1, inner) if kind != "gradient" else n.reshape(1, inner)
     E2 = e.reshape(-1, inner) if kind != "gradient" else e.reshape(1, inner)
-    for j in cols[:200]:
+    for j in cols[:REFINE_COLUMNS]:
         v = np.zeros(xs)
         v.reshape(-1)[j] = 1.0
         fn = D.hvp if kind == "hessian" else D.jvp
@@ -424,13 +444,36 @@ def _run(kind, f, deriv, x, method, rtol, atol, args, mode, seed, name):
                           f"{res.worst_index[0] if res.worst_index else '?'}; "
                           "escalated to the full check")
         return full
-    n, e, used = _numeric(kind, fc, x, method, args)
+    # Central differences of a gradient or Jacobian come first without their
+    # error estimate (half the evaluations): an entry that agrees with the
+    # analytic one to within the strict tolerance rtol |numeric| + atol
+    # passes on that agreement (which a wrong analytic entry could only
+    # reach by matching the difference's own error), the others get an
+    # estimate before they are judged.
+    n, e, used = _numeric(kind, fc, x, method, args, estimate=kind == "hessian")
     n = np.asarray(n, dtype=np.float64).reshape(shape)
-    e = np.broadcast_to(np.asarray(e, dtype=np.float64), shape).copy()
     atol_rows, atol_report = _atol_rows(n, eps, kind, len(out_shape))
     if atol is not None:
         atol_rows, atol_report = float(atol), float(atol)
-    tol = _tolerance(n, e, r, atol_rows)
+    agreed = None
+    if e is None:
+        agreed = np.abs(a - n) <= r * np.abs(n) + atol_rows
+        if agreed.all() or _columns(agreed, x.size).size <= REFINE_COLUMNS:
+            e = np.full(shape, np.nan)
+        else:
+            # too many to recompute one by one: the estimates for all
+            n, e, used = _numeric(kind, fc, x, method, args)
+            n = np.asarray(n, dtype=np.float64).reshape(shape)
+            agreed = None
+    e = np.broadcast_to(np.asarray(e, dtype=np.float64), shape).copy()
+
+    def tolerance(n, e):
+        t = _tolerance(n, e, r, atol_rows)
+        if agreed is not None:
+            # no estimate: only the strict agreement can pass
+            t = np.where(np.isfinite(e), t, r * np.abs(n) + atol_rows)
+        return t
+    tol = tolerance(n, e)
     note = ""
     if used in ("dual numbers", "complex step", "central differences"):
         # Entries that disagree (the complex step's 16-ulp estimate does not
@@ -441,6 +484,11 @@ def _run(kind, f, deriv, x, method, rtol, atol, args, mode, seed, name):
         big = np.maximum(np.abs(a), np.abs(n))
         weak = (tol > 0.005 * big) & (big > atol_rows)
         n2, e2, changed = _refine(kind, fc, x, a, n, e, tol, weak, args)
+        if changed and agreed is not None:
+            # columns recomputed for a disagreeing entry also cover entries
+            # that had agreed: those keep their value and verdict
+            n2 = np.where(agreed, n, n2)
+            e2 = np.where(agreed, e, e2)
         if changed:
             if used in ("dual numbers", "complex step"):
                 # An entry fails only when it fails against both references:
@@ -454,7 +502,7 @@ def _run(kind, f, deriv, x, method, rtol, atol, args, mode, seed, name):
             else:
                 n, e = n2, e2
                 used = "central differences, adaptive where they disagreed or were coarse"
-            tol = _tolerance(n, e, r, atol_rows)
+            tol = tolerance(n, e)
         big = np.maximum(np.abs(a), np.abs(n))
         coarse = (tol > 0.005 * big) & (big > atol_rows)
         if coarse.any():
@@ -462,6 +510,9 @@ def _run(kind, f, deriv, x, method, rtol, atol, args, mode, seed, name):
             note = (f"note: {int(coarse.sum())} entries could only be checked to a relative "
                     f"tolerance of up to {worst:.2g} (the numerical derivative is not more "
                     "accurate there); method='complex' or 'dual', or another x, can do better")
+    if agreed is not None and agreed.any():
+        used += (f"; {int(agreed.sum())} entries agreed to within rtol * |numeric| + atol "
+                 "and were accepted without an error estimate (nan)")
     return CheckResult(kind, a, n, e, np.broadcast_to(tol, shape), used, fc.calls, "full",
                        seed, r, atol_report, failing_reason=note)
 
@@ -539,9 +590,11 @@ def check_gradient(f, grad, x, *, method="auto", rtol=None, atol=None, args=(), 
         The numerical side. ``"auto"`` (default): dual numbers when ``f``
         runs on them, else the complex step when ``f`` is complex-step safe
         (each is first tested against a real central difference along one
-        random direction), otherwise central differences with error
-        estimates; entries that disagree with ``grad`` are recomputed by
-        adaptive (Richardson) differences before they are reported.
+        random direction), otherwise central differences (entries that
+        agree with ``grad`` to within ``rtol |numeric| + atol`` pass without
+        an error estimate, reported as nan); entries that disagree with
+        ``grad`` are recomputed by adaptive (Richardson) differences, with
+        their error estimates, before they are reported.
     rtol, atol : float, optional
         Override the default tolerances (see Notes).
     args : tuple, optional

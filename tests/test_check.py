@@ -341,3 +341,40 @@ def test_fast_mode_without_seed_reports_one():
     f, g, x = problem(10)
     res = nd.check_gradient(f, g, x, mode="fast")
     assert isinstance(res.seed, int) and f"seed = {res.seed}" in str(res)
+
+
+# ------------------------------------------------------------------ differences only
+def _behind_float(n, offset=0.0):
+    f0, g, x = nonsmooth_problem(n)
+    return (lambda x: float(f0(x)) + offset), g, x
+
+
+def test_differences_accept_agreeing_entries_without_an_estimate():
+    # central differences first without their error estimate: ~2n evaluations
+    f, g, x = _behind_float(300)
+    res = nd.check_gradient(f, g, x)
+    assert res and res.method.startswith("central differences")
+    assert "300 entries agreed" in res.method
+    assert res.nfev < 2.5 * x.size
+    assert np.all(np.isnan(res.error_estimate))
+    np.testing.assert_allclose(res.tolerance, 1e-7 * np.abs(res.numeric) + res.atol)
+
+
+def test_differences_estimate_the_entries_that_disagree():
+    f, g, x = _behind_float(300)
+    bad = nd.check_gradient(f, plant(g, 17, 1.001), x)
+    assert not bad and bad.worst_index == (17,) and bad.n_failed == 1
+    assert np.isfinite(bad.error_estimate[17])
+    assert "299 entries agreed" in bad.method
+
+
+def test_differences_too_coarse_for_agreement_take_estimates_for_every_entry():
+    # a large offset makes central differences too coarse to agree to 1e-7:
+    # more than REFINE_COLUMNS columns disagree, so every entry gets an
+    # estimate (the full route) and the correct gradient passes on it
+    f, g, x = _behind_float(300, offset=1e10)
+    res = nd.check_gradient(f, g, x)
+    assert res, res.report()
+    assert "agreed" not in res.method
+    assert np.all(np.isfinite(res.error_estimate))
+    assert not nd.check_gradient(f, plant(g, 5, 1.01), x)

@@ -90,7 +90,7 @@ def run(quick=False):
                     f, g, x = make(n, dtype)
                     k = n // 3
                     res, dt = _timed(lambda: nd.check_gradient(f, g, x))
-                    methods.add(res.method.split(",")[0])
+                    methods.add(res.method.split(";")[0].split(",")[0])
                     nfev += res.nfev
                     t_nd += dt
                     passed += bool(res)
@@ -135,7 +135,8 @@ def run(quick=False):
         xr = np.linspace(-1.0, 1.0, n) + 0.3
         for label, (ff, gg, xx) in (("sin-coupled f", (f, g, x)),
                                     ("Rosenbrock", (_rosen, _rosen_grad, xr)),
-                                    ("f with abs", nonsmooth(n))):
+                                    ("f with abs", nonsmooth(n)),
+                                    ("f with abs behind float()", behind_float(n))):
             full, dt_full = _timed(lambda: nd.check_gradient(ff, gg, xx))
             _, dt_cg = _timed(lambda: check_grad(ff, gg, xx))
             rows.append(Row("checkers", f"full check time, n = {n}", f"ms, {label}", 1,
