@@ -573,6 +573,16 @@ def _fast(kind, f, x, a, method, r, atol, args, seed, eps):
 
 
 # ------------------------------------------------------------------ public
+#: the References section of every checker (and of numdiff.testing's asserts)
+REFERENCES = """References
+    ----------
+    .. [1] J. R. R. A. Martins, P. Sturdza and J. J. Alonso, "The
+       complex-step derivative approximation", *ACM Trans. Math. Softw.* 29
+       (2003) 245-262.
+    .. [2] A. Griewank and A. Walther, *Evaluating Derivatives: Principles
+       and Techniques of Algorithmic Differentiation*, 2nd ed., SIAM, 2008
+       (forward mode, the dual numbers of ``method="dual"``)."""
+
 def check_gradient(f, grad, x, *, method="auto", rtol=None, atol=None, args=(), mode="full",
                    seed=None):
     """Check a gradient function against numdiff's numerical gradient.
@@ -622,14 +632,7 @@ def check_gradient(f, grad, x, *, method="auto", rtol=None, atol=None, args=(), 
     with dual numbers or the complex step, so does a 0.01% error. See the user guide page
     "Checking your derivatives" for the reasoning.
 
-    References
-    ----------
-    .. [1] J. R. R. A. Martins, P. Sturdza and J. J. Alonso, "The
-       complex-step derivative approximation", *ACM Trans. Math. Softw.* 29
-       (2003) 245-262.
-    .. [2] A. Griewank and A. Walther, *Evaluating Derivatives: Principles
-       and Techniques of Algorithmic Differentiation*, 2nd ed., SIAM, 2008
-       (forward mode, the dual numbers of ``method="dual"``).
+    {references}
 
     See Also
     --------
@@ -670,14 +673,7 @@ def check_jacobian(f, jac, x, *, method="auto", rtol=None, atol=None, args=(), m
     -------
     CheckResult
 
-    References
-    ----------
-    .. [1] J. R. R. A. Martins, P. Sturdza and J. J. Alonso, "The
-       complex-step derivative approximation", *ACM Trans. Math. Softw.* 29
-       (2003) 245-262.
-    .. [2] A. Griewank and A. Walther, *Evaluating Derivatives: Principles
-       and Techniques of Algorithmic Differentiation*, 2nd ed., SIAM, 2008
-       (forward mode, the dual numbers of ``method="dual"``).
+    {references}
 
     See Also
     --------
@@ -715,14 +711,7 @@ def check_hessian(f, hess, x, *, method="auto", rtol=None, atol=None, args=(), m
     -------
     CheckResult
 
-    References
-    ----------
-    .. [1] J. R. R. A. Martins, P. Sturdza and J. J. Alonso, "The
-       complex-step derivative approximation", *ACM Trans. Math. Softw.* 29
-       (2003) 245-262.
-    .. [2] A. Griewank and A. Walther, *Evaluating Derivatives: Principles
-       and Techniques of Algorithmic Differentiation*, 2nd ed., SIAM, 2008
-       (forward mode, the dual numbers of ``method="dual"``).
+    {references}
 
     See Also
     --------
@@ -738,3 +727,8 @@ def check_hessian(f, hess, x, *, method="auto", rtol=None, atol=None, args=(), m
     True
     """
     return _run("hessian", f, hess, x, method, rtol, atol, args, mode, seed, "hess")
+
+
+for _fn in (check_gradient, check_jacobian, check_hessian):
+    _fn.__doc__ = _fn.__doc__.replace("{references}", REFERENCES)
+del _fn

@@ -12,7 +12,7 @@ Examples
 >>> from numdiff.testing import assert_gradient_close
 >>> _ = assert_gradient_close(lambda x: np.sum(x ** 2), lambda x: 2 * x, np.ones(3))
 """
-from ._check import check_gradient, check_hessian, check_jacobian
+from ._check import REFERENCES, check_gradient, check_hessian, check_jacobian
 
 __all__ = ["assert_gradient_close", "assert_jacobian_close", "assert_hessian_close"]
 
@@ -46,11 +46,7 @@ def assert_gradient_close(f, grad, x, **kwargs):
     AssertionError
         With the ranked report (worst entries, tolerances, method and seed).
 
-    References
-    ----------
-    .. [1] J. R. R. A. Martins, P. Sturdza and J. J. Alonso, "The
-       complex-step derivative approximation", *ACM Trans. Math. Softw.* 29
-       (2003) 245-262.
+    {references}
 
     Examples
     --------
@@ -86,11 +82,7 @@ def assert_jacobian_close(f, jac, x, **kwargs):
     AssertionError
         With the ranked report.
 
-    References
-    ----------
-    .. [1] J. R. R. A. Martins, P. Sturdza and J. J. Alonso, "The
-       complex-step derivative approximation", *ACM Trans. Math. Softw.* 29
-       (2003) 245-262.
+    {references}
 
     Examples
     --------
@@ -120,11 +112,7 @@ def assert_hessian_close(f, hess, x, **kwargs):
     AssertionError
         With the ranked report.
 
-    References
-    ----------
-    .. [1] J. R. R. A. Martins, P. Sturdza and J. J. Alonso, "The
-       complex-step derivative approximation", *ACM Trans. Math. Softw.* 29
-       (2003) 245-262.
+    {references}
 
     Examples
     --------
@@ -134,3 +122,8 @@ def assert_hessian_close(f, hess, x, **kwargs):
     ...                          np.ones(2))
     """
     return _assert(check_hessian, f, hess, x, kwargs)
+
+
+for _fn in (assert_gradient_close, assert_jacobian_close, assert_hessian_close):
+    _fn.__doc__ = _fn.__doc__.replace("{references}", REFERENCES)
+del _fn
