@@ -66,6 +66,38 @@ def test_error_estimates_cover_over_the_catalogue():
     assert covered / total >= 0.98
 
 
+def test_fixed_step_estimates_meet_the_first_derivative_bar():
+    # covered, and within 10 times the actual error in the median (actual
+    # errors below 10 ulp of the Hessian's scale count as 10 ulp): pairs are
+    # judged by their own change between the step levels, so truncation
+    # that cancels between the three directions (Rosenbrock) is not added up
+    est, act, floor = [], [], []
+    for p in CASES:
+        f, x = p.values
+        T = exact(f, x)
+        for kw in ({}, {"order": 4}, {"method": "forward"}):
+            H, info = nd.hessian(f, x, full_output=True, **kw)
+            nz = T != 0
+            est.append(info.error[nz])
+            act.append(np.abs(H - T)[nz])
+            floor.append(np.full(nz.sum(), 10 * np.finfo(float).eps * np.max(np.abs(T))))
+    est, act, floor = (np.concatenate(a) for a in (est, act, floor))
+    assert np.mean(act <= est) >= 0.99
+    assert np.median(est / np.maximum(act, floor)) <= 10
+
+
+@pytest.mark.parametrize("method", ["central", "forward"])
+def test_pairs_far_from_the_asymptotic_regime_keep_the_summed_bounds(method):
+    # with step 0.5 the directions' changes are far from their leading
+    # terms; the three changes' combination then cancels by chance (38 times
+    # below the actual error here) and must not be trusted
+    f = lambda v: np.tanh(v[0] * v[1] + v[2]) + np.log1p(v[0] ** 2)  # noqa: E731
+    x = np.array([0.5, 0.9, 1.2])
+    H, info = nd.hessian(f, x, step=0.5, method=method, full_output=True)
+    iu = np.triu_indices(3, 1)
+    assert np.all(np.abs(H - exact(f, x))[iu] <= info.error[iu])
+
+
 def test_rosenbrock_analytic():
     x = np.linspace(-1.2, 1.3, 8)
     H = nd.hessian(_rosen, x, order=4)

@@ -9,8 +9,10 @@ unchanged:
 * the diagonal ``H_ii`` is ``f``'s second derivative along ``e_i``;
 * an off-diagonal ``H_ij`` follows by polarisation from the second
   derivative ``g_ij`` along ``e_i + s e_j`` (``s = +1``, or ``-1`` when
-  bounds leave more room that way): ``H_ij = s (g_ij - H_ii - H_jj) / 2``,
-  with the error bound ``(E_ij + E_ii + E_jj) / 2``.
+  bounds leave more room that way): ``H_ij = s (g_ij - H_ii - H_jj) / 2``.
+  With a fixed step each entry's error bound comes from its own change
+  between the two step levels and the measured noise of ``f``
+  (:func:`_two_level_bounds`); otherwise it is ``(E_ij + E_ii + E_jj) / 2``.
 
 With a central stencil of order ``p`` that is ``n (n + 1) p / 2`` evaluations
 of ``f`` plus one for a dense ``n``-variable Hessian (``n**2 + n + 1`` at
@@ -30,7 +32,9 @@ Polarisation of directional second derivatives: the identity
 ``v^T H w = (q(v + w) - q(v) - q(w)) / 2`` for the quadratic form
 ``q(v) = v^T H v``; see J. Nocedal and S. J. Wright, *Numerical
 Optimization*, 2nd ed., Springer (2006), section 8.1 (finite-difference
-Hessians from function values only).
+Hessians from function values only). Noise of ``f``: J. J. Moré and S. M.
+Wild, "Estimating computational noise", *SIAM J. Sci. Comput.* 33 (2011)
+1292-1314.
 """
 from math import comb
 
@@ -185,21 +189,95 @@ def noise_level(call, x, f0, points=8, vectorized=False, mapfn=None, bounds=None
     return (sig[0] if sig.size == 1 and scalar else sig), points - 1
 
 
+#: Multiplier of the next error term's estimated relative size (see
+#: :func:`_two_level_bounds`).
+NEXT_TERM = 10.0
+
+
+def _two_level_bounds(res, n, iu, ju, off, s, noise):
+    """Bounds of the entries from their own two step levels and the measured
+    noise: ``(diagonal, pairs)``, ``nan`` where that model does not apply;
+    ``None`` without two fixed-step levels or a noise measure.
+
+    An entry is one linear combination of values of ``f``: the diagonal
+    ``D_ii``, or the pair ``P = s (D_ij - D_ii - D_jj) / 2``. It is judged as
+    a difference quotient is, by its own change between the two step levels
+    and by the rounding of the values it combines:
+
+    * **Truncation.** A direction's change between its levels is its
+      leading error term times ``1 - 2**p``, whatever its step, so the pair's
+      combination of the three changes is its own leading term times the
+      same factor; truncation that cancels between the directions (a sum of
+      terms of one or two variables, where ``H_ij`` is exact in ``h``)
+      cancels in the estimate too. The next terms need not cancel: relative
+      to a direction's change they are about ``(|change| / |value|) **
+      (e / p)`` (one length scale; ``e`` the stencil's step exponent), so
+      each direction keeps ``NEXT_TERM`` times that part of its own change.
+      A direction whose part reaches 1 is outside its asymptotic regime:
+      its entries keep the engine's bounds.
+    * **Rounding.** The values are distinct points except ``f(x)``, each
+      off by noise of standard deviation ``sigma`` (ECnoise, at least
+      ``eps_f |f(x)| / 8``): the combination's standard deviation is
+      ``sigma sqrt(sum w_k**2)`` with ``w_k`` its weights, and four of those
+      bound it. Rounding inside ``f`` that the step does not touch cancels
+      in every difference, so this is tighter than ``eps |f|`` per value
+      added up, and it grows with the measured noise where terms of ``f``
+      cancel.
+    """
+    d = res.delta[:, 0] if res.delta is not None else None
+    sigma = noise[0]
+    if d is None or not np.isfinite(sigma):
+        return None
+    eps = np.finfo(np.float64).eps
+    sigma = max(float(sigma), noise[2] * abs(float(noise[1])) / 8.0)
+    N = res.step.size
+    ssq, w0, p, es = (np.empty(N) for _ in range(4))
+    for knd in np.unique(res.kind):
+        st = get_stencil(str(knd), 2, s.order)
+        sel = res.kind == knd
+        ssq[sel] = float(np.sum(st.nonzero_weights ** 2))
+        w0[sel] = st.w0
+        p[sel] = st.order
+        es[sel] = st.exponent_step
+    h2 = res.step ** 2
+    a = ssq / h2 ** 2           # squared weights of a direction's own points
+    c = w0 / h2                 # its weight of f(x)
+    G = res.value[:, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        nxt = np.abs(d) / np.abs(G)
+    nxt = np.where(np.isfinite(nxt), np.minimum(1.0, NEXT_TERM * nxt ** (es / p)), 1.0)
+    asym = nxt < 1.0
+    keep = np.abs(d) * nxt
+    # pairs
+    var = 0.25 * (a[n:] + a[iu] + a[ju]) + (0.5 * (c[n:] - c[iu] - c[ju])) ** 2
+    pmin = np.minimum(np.minimum(p[n:], p[iu]), p[ju])
+    dP = np.maximum(0.5 * np.abs(d[n:] - d[iu] - d[ju]),
+                    0.5 * (keep[n:] + keep[iu] + keep[ju]))
+    e_pair = (_engine.SAFETY * dP / (2.0 ** pmin - 1.0) + 4.0 * sigma * np.sqrt(var)
+              + eps * np.abs(off))
+    e_pair = np.where(asym[n:] & asym[iu] & asym[ju], e_pair, np.nan)
+    # the diagonal
+    e_diag = (_engine.SAFETY * np.abs(d[:n]) / (2.0 ** p[:n] - 1.0)
+              + 4.0 * sigma * np.sqrt(a[:n] + c[:n] ** 2) + eps * np.abs(G[:n]))
+    e_diag = np.where(asym[:n], e_diag, np.nan)
+    return e_diag, e_pair
+
+
 def _entry_errors(res, G, E, n, iu, ju, off, s, noise):
     """Error bounds of the Hessian entries: ``(n,)`` diagonal and the pairs.
 
-    Each direction's bound from the engine is a truncation part plus a
-    rounding bound ``eps sum |w_k f_k| / h**2``; the latter assumes every
-    value of ``f`` off by ``eps |f|`` independently. ``noise`` (the measured
-    noise of ``f``, :func:`noise_level`) replaces that by ``4 sigma`` times
-    the sum of the absolute weights where it is smaller, but never below
-    ``eps_f |f(x)| / 8``. A pair ``H_ij = (g_ij - H_ii - H_jj) / 2`` adds half
-    the three truncation parts and half the three rounding parts. (The
-    change between two steps is no bound on rounding: quantised values of
-    a large ``f`` can agree exactly at both steps. Nor is the combination of
-    the three changes a bound on the pair's truncation: where the rounding
-    model is scaled down, or steps are large, the changes cancel while the
-    errors do not.)
+    With two fixed-step levels and a noise measure, each entry's own bound
+    (:func:`_two_level_bounds`). Otherwise, and outside the asymptotic
+    regime, the engine's: each direction's bound is a truncation part plus
+    a rounding bound ``eps sum |w_k f_k| / h**2``, which assumes every value
+    of ``f`` off by ``eps |f|``; ``noise`` (the measured noise of ``f``,
+    :func:`noise_level`) replaces that by ``4 sigma`` times the sum of the
+    absolute weights where it is smaller, but never below ``eps_f |f(x)| /
+    8``, and a pair ``H_ij = (g_ij - H_ii - H_jj) / 2`` adds half the three
+    truncation parts and half the three rounding parts. (The change between
+    two steps is no bound on rounding: quantised values of a large ``f`` can
+    agree exactly at both steps. That is why the rounding comes from the
+    measured noise, and why without a measure the sums stay.)
     """
     eps = np.finfo(np.float64).eps
     st = get_stencil(s.method, 2, s.order)
@@ -219,9 +297,13 @@ def _entry_errors(res, G, E, n, iu, ju, off, s, noise):
     e_sum = 0.5 * (E[n:] + E[iu] + E[ju])
     t_pair = 0.5 * (tr[n:] + tr[iu] + tr[ju])
     r_pair = 0.5 * (rho[n:] + rho[iu] + rho[ju])
-    e_pair = t_pair + r_pair + eps * np.abs(off)
     okp = usable[n:] & usable[iu] & usable[ju]
-    return e_diag, np.where(okp, e_pair, e_sum)
+    e_pair = np.where(okp, t_pair + r_pair + eps * np.abs(off), e_sum)
+    own = _two_level_bounds(res, n, iu, ju, off, s, noise)
+    if own is not None:
+        e_diag = np.where(np.isfinite(own[0]) & usable[:n], own[0], e_diag)
+        e_pair = np.where(np.isfinite(own[1]) & okp, own[1], e_pair)
+    return e_diag, e_pair
 
 
 def _retry_pairs_the_other_way(res, rows, sweeper, xf, own, base, s, rb, eps_f, dtype, f0,
