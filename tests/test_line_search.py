@@ -160,3 +160,23 @@ def test_more_bad_input():
     with pytest.raises(TypeError, match="gradient"):
         nd.line_search(_rosen, x, -p, grad=lambda v: None)
     assert nd.line_search(_rosen, x, -_rosen_grad(x), alpha0=np.int64(1)).success
+
+
+def test_more_thuente_judges_steps_below_the_rounding_of_f_by_their_slope():
+    from numdiff.optimize import _more_thuente
+    f0 = 1e5
+    up = float(np.nextafter(f0, np.inf))           # one unit of rounding higher
+
+    def phi(slope_at_1):
+        return lambda a, want: (up, -1e-12 * (1.0 - a) + slope_at_1 * a)
+    # every change the step can make (1e-12) is below f's rounding and the
+    # slope has vanished at alpha = 1: accepted at once
+    out = _more_thuente.run(phi(0.0), f0, -1e-12)
+    assert out["status"] == 0 and out["alpha"] == 1.0 and out["nfev"] == 1
+    # the slope has not fallen: not accepted there
+    out = _more_thuente.run(phi(-1e-12), f0, -1e-12, maxiter=5)
+    assert not (out["status"] == 0 and out["alpha"] == 1.0)
+    # a measurable predicted decrease: f must fall, as the strong Wolfe
+    # conditions ask
+    out = _more_thuente.run(lambda a, want: (up, -1e-3 * (1.0 - a)), f0, -1e-3, maxiter=5)
+    assert out["status"] != 0

@@ -195,8 +195,11 @@ def line_search(f, x, p, *, grad=None, f0=None, g0=None, method="more-thuente", 
     ``"backtracking"`` (Armijo with safeguarded quadratic/cubic
     interpolation, values of ``f`` only), ``"strong-wolfe"`` (bracketing and
     zoom, Nocedal and Wright Alg. 3.5-3.6), ``"more-thuente"`` (Moré and
-    Thuente 1994) and ``"hager-zhang"`` (Wolfe or approximate Wolfe, Hager
-    and Zhang 2005). Every search backs off until ``f`` is finite, reports a
+    Thuente 1994; a step whose every possible change of ``f``,
+    ``alpha |phi'(0)|``, is below ``10 eps |f(x)|`` is judged by the
+    approximate Wolfe conditions instead, ``f`` rising by at most that
+    much) and ``"hager-zhang"`` (Wolfe or approximate Wolfe, Hager and
+    Zhang 2005). Every search backs off until ``f`` is finite, reports a
     non-descent direction instead of looping, and on failure returns the best
     step that satisfies sufficient decrease with ``success=False`` and the
     reason.

@@ -17,6 +17,12 @@ bracket shrinks too slowly (less than a third in two steps) it is bisected.
 the algorithm keeps away from zero, and these functions run without the
 GIL.)
 
+A trial whose every possible change of ``phi`` (``alpha |phi'(0)|``) is
+below ``FNOISE |phi(0)|``, the rounding of ``phi``, cannot show sufficient
+decrease; it is accepted on the approximate Wolfe conditions of Hager and
+Zhang (2005), ``c2 phi'(0) <= phi'(alpha) <= (1 - 2 c1) |phi'(0)|``, with
+``phi(alpha)`` at most ``FNOISE |phi(0)|`` above ``phi(0)``.
+
 A trial where ``phi`` or ``phi'`` is not finite is never used as a model
 point: the step is halved towards the best point so far and the largest
 allowed step lowered to it.
@@ -25,6 +31,8 @@ References
 ----------
 J. J. Moré and D. J. Thuente, "Line search algorithms with guaranteed
 sufficient decrease", ACM Trans. Math. Softw. 20 (1994), 286-307.
+W. W. Hager and H. Zhang, "A new conjugate gradient method with guaranteed
+descent and an efficient line search", SIAM J. Optim. 16 (2005), 170-192.
 """
 from libc.math cimport INFINITY, fabs, isfinite, sqrt
 
@@ -35,6 +43,8 @@ from ._ls_common cimport (LS_ARMIJO, LS_CURVATURE, LS_INTERVAL, LS_MAXITER, LS_N
 cdef double EPS = 2.220446049250313e-16
 #: relative width below which the bracket is too small to go on
 cdef double XTOL = 1e-14
+#: relative rounding of f below which changes of f are not measured
+cdef double FNOISE = 10.0 * EPS
 
 
 cdef struct _Step:
@@ -183,6 +193,15 @@ cdef int more_thuente(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
         if f <= ftest and (out.alpha == 0.0 or f < out.phi):
             out.alpha, out.phi, out.dphi = stp, f, g      # best sufficient decrease
         if f <= ftest and fabs(g) <= -c2 * ginit:
+            out.alpha, out.phi, out.dphi = stp, f, g
+            out.status = LS_OK
+            return 0
+        if (fabs(stp * ginit) <= FNOISE * fabs(finit)
+                and f <= finit + FNOISE * fabs(finit)
+                and c2 * ginit <= g <= (1.0 - 2.0 * c1) * -ginit):
+            # any change the step can make in f is below f's rounding: the
+            # approximate Wolfe conditions (Hager and Zhang 2005) judge it
+            # by its slope, and f must only not rise beyond its rounding
             out.alpha, out.phi, out.dphi = stp, f, g
             out.status = LS_OK
             return 0

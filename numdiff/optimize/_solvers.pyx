@@ -291,11 +291,13 @@ cdef inline bint _moves(const double* x, const double* p, double alpha, int n) n
 
 cdef inline bint _progress(LSResult* out, double f, const double* x, const double* p,
                            int n) noexcept nogil:
-    """A search made progress when its step moves x without raising f (f may
-    stay equal when the decrease is below its rounding while the gradient,
-    which the searches also use, still improves; the stall test of the loop
-    stops that from going on)."""
-    return out.alpha > 0.0 and out.phi <= f and _moves(x, p, out.alpha, n)
+    """A search made progress when its step moves x without raising f beyond
+    its rounding (f may stay equal, or rise by ten units of its rounding,
+    when the decrease is below its rounding while the gradient, which the
+    searches also use, still improves; the stall test of the loop stops that
+    from going on)."""
+    return (out.alpha > 0.0 and out.phi <= f + 10.0 * EPS * fabs(f)
+            and _moves(x, p, out.alpha, n))
 
 
 cdef inline bint _all_finite(const double* v, int n) noexcept nogil:
