@@ -86,6 +86,19 @@ def test_fixed_step_estimates_meet_the_first_derivative_bar():
     assert np.median(est / np.maximum(act, floor)) <= 10
 
 
+def test_noise_mistaken_near_a_pole_does_not_inflate_the_smooth_entries():
+    # ECnoise reads the steep variation next to the pole as noise (2e-5, ten
+    # orders above the rounding of f); the smooth entry H[1, 1] must keep an
+    # estimate near its error, not 4e10 times it
+    f = lambda v: np.log(v[0] - 0.2) * (1 + v[1] ** 2) + np.sin(v[1])  # noqa: E731
+    x = np.array([0.2 + 3e-5, 0.5])
+    with np.errstate(invalid="ignore"):
+        H, info = nd.hessian(f, x, full_output=True)
+    act = np.abs(H - exact(f, x))
+    assert np.all(act <= info.error)
+    assert info.error[1, 1] <= 100 * act[1, 1]
+
+
 @pytest.mark.parametrize("method", ["central", "forward"])
 def test_pairs_far_from_the_asymptotic_regime_keep_the_summed_bounds(method):
     # with step 0.5 the directions' changes are far from their leading

@@ -192,9 +192,15 @@ def noise_level(call, x, f0, points=8, vectorized=False, mapfn=None, bounds=None
 #: Multiplier of the next error term's estimated relative size (see
 #: :func:`_two_level_bounds`).
 NEXT_TERM = 10.0
+#: Part of an entry's change between its step levels added to its
+#: truncation estimate for changes that do not follow the stencil's order.
+CUSHION = 0.2
+#: The rounding part from the measured noise is at most this many times the
+#: engine's own rounding bound.
+NOISE_CAP = 4.0
 
 
-def _two_level_bounds(res, n, iu, ju, off, s, noise):
+def _two_level_bounds(res, n, iu, ju, off, s, noise, rho):
     """Bounds of the entries from their own two step levels and the measured
     noise: ``(diagonal, pairs)``, ``nan`` where that model does not apply;
     ``None`` without two fixed-step levels or a noise measure.
@@ -214,7 +220,12 @@ def _two_level_bounds(res, n, iu, ju, off, s, noise):
       (e / p)`` (one length scale; ``e`` the stencil's step exponent), so
       each direction keeps ``NEXT_TERM`` times that part of its own change.
       A direction whose part reaches 1 is outside its asymptotic regime:
-      its entries keep the engine's bounds.
+      its entries keep the engine's bounds. That judges the change against
+      the whole value, which a large smooth part of ``f`` can dominate while
+      a small part varies on a length scale near the step; so the estimate
+      is ``(SAFETY / (2**p - 1) + CUSHION)`` times the change, not the
+      asymptotic ``SAFETY / (2**p - 1)`` alone (the engine's own bounds
+      carry ``2**n / (2**n + 1)`` of the change through its noise check).
     * **Rounding.** The values are distinct points except ``f(x)``, each
       off by noise of standard deviation ``sigma`` (ECnoise, at least
       ``eps_f |f(x)| / 8``): the combination's standard deviation is
@@ -222,7 +233,9 @@ def _two_level_bounds(res, n, iu, ju, off, s, noise):
       bound it. Rounding inside ``f`` that the step does not touch cancels
       in every difference, so this is tighter than ``eps |f|`` per value
       added up, and it grows with the measured noise where terms of ``f``
-      cancel.
+      cancel. ECnoise takes steep smooth variation (near a pole) for noise;
+      the part is therefore at most ``NOISE_CAP`` times the engine's
+      rounding bound ``rho`` (whose noise check follows real noise).
     """
     d = res.delta[:, 0] if res.delta is not None else None
     sigma = noise[0]
@@ -253,12 +266,14 @@ def _two_level_bounds(res, n, iu, ju, off, s, noise):
     pmin = np.minimum(np.minimum(p[n:], p[iu]), p[ju])
     dP = np.maximum(0.5 * np.abs(d[n:] - d[iu] - d[ju]),
                     0.5 * (keep[n:] + keep[iu] + keep[ju]))
-    e_pair = (_engine.SAFETY * dP / (2.0 ** pmin - 1.0) + 4.0 * sigma * np.sqrt(var)
+    r_pair = np.minimum(4.0 * sigma * np.sqrt(var), NOISE_CAP * 0.5 * (rho[n:] + rho[iu] + rho[ju]))
+    e_pair = ((_engine.SAFETY / (2.0 ** pmin - 1.0) + CUSHION) * dP + r_pair
               + eps * np.abs(off))
     e_pair = np.where(asym[n:] & asym[iu] & asym[ju], e_pair, np.nan)
     # the diagonal
-    e_diag = (_engine.SAFETY * np.abs(d[:n]) / (2.0 ** p[:n] - 1.0)
-              + 4.0 * sigma * np.sqrt(a[:n] + c[:n] ** 2) + eps * np.abs(G[:n]))
+    r_diag = np.minimum(4.0 * sigma * np.sqrt(a[:n] + c[:n] ** 2), NOISE_CAP * rho[:n])
+    e_diag = ((_engine.SAFETY / (2.0 ** p[:n] - 1.0) + CUSHION) * np.abs(d[:n])
+              + r_diag + eps * np.abs(G[:n]))
     e_diag = np.where(asym[:n], e_diag, np.nan)
     return e_diag, e_pair
 
@@ -284,6 +299,7 @@ def _entry_errors(res, G, E, n, iu, ju, off, s, noise):
     tr = res.trunc[:, 0] if res.trunc is not None else np.full(G.shape, np.nan)
     usable = np.isfinite(tr) & np.isfinite(E)
     rho = np.where(usable, np.maximum(E - tr - eps * np.abs(G), 0.0), np.nan)
+    rho_engine = rho
     f0 = abs(float(noise[1]))
     sigma = noise[0]
     if np.isfinite(sigma) and f0 > 0:
@@ -299,7 +315,7 @@ def _entry_errors(res, G, E, n, iu, ju, off, s, noise):
     r_pair = 0.5 * (rho[n:] + rho[iu] + rho[ju])
     okp = usable[n:] & usable[iu] & usable[ju]
     e_pair = np.where(okp, t_pair + r_pair + eps * np.abs(off), e_sum)
-    own = _two_level_bounds(res, n, iu, ju, off, s, noise)
+    own = _two_level_bounds(res, n, iu, ju, off, s, noise, rho_engine)
     if own is not None:
         e_diag = np.where(np.isfinite(own[0]) & usable[:n], own[0], e_diag)
         e_pair = np.where(np.isfinite(own[1]) & okp, own[1], e_pair)
