@@ -109,3 +109,13 @@ class HessianErrorEstimates:
     def track_covered_fraction(self, n, library):
         H, info = nd.hessian(smooth, self.x, full_output=True, **CONFIGS[library])
         return float(np.mean(np.abs(H - self.exact) <= info.error))
+
+    def track_median_estimate_over_error(self, n, library):
+        """Median of estimate / actual error (actual errors below 10 ulp of the
+        Hessian's scale count as 10 ulp; structural zeros left out): the
+        tightness half of the honesty bar (at most 10)."""
+        H, info = nd.hessian(smooth, self.x, full_output=True, **CONFIGS[library])
+        nz = self.exact != 0
+        floor = 10 * np.finfo(float).eps * np.max(np.abs(self.exact))
+        act = np.maximum(np.abs(H - self.exact)[nz], floor)
+        return float(np.median(np.asarray(info.error)[nz] / act))
