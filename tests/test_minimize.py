@@ -549,3 +549,31 @@ def test_options_must_be_a_dict():
         nd.minimize(rosen, [0.0, 0.0], options=[1])
     with pytest.raises(ValueError, match="maxiter"):
         nd.minimize(rosen, [0.0, 0.0], maxiter=10 ** 20)
+
+
+@pytest.mark.parametrize("method", ["bfgs", "lbfgs", "newton"])
+def test_a_failed_solve_returns_the_best_point_seen(method):
+    # steps within f's rounding may raise f slightly; a solve that does not
+    # end on the first-order test must still return the lowest f it saw
+    from scipy.optimize import rosen
+    f = lambda x: 1e10 + rosen(x)  # noqa: E731
+    seen = []
+    res = nd.minimize(f, np.array([-1.2, 1.0, -1.2, 1.0]), method=method, jac="central",
+                      callback=lambda r: seen.append(r.fun))
+    assert res.fun == f(res.x)
+    if res.status != 0:
+        assert res.fun <= min(seen)
+
+
+@pytest.mark.parametrize("method", ["bfgs", "lbfgs"])
+def test_a_noisy_gradient_stalls_instead_of_wandering(method):
+    # f is flat to its rounding near the minimiser while the gradient carries
+    # noise of 1e-4: the stall test (neither the best f nor the best norm(g)
+    # improves) must end the solve, not the evaluation budget
+    w = np.arange(1.0, 11.0)
+    rng = np.random.default_rng(0)
+    res = nd.minimize(lambda x: 1e6 + np.sum(w * (x - 1) ** 2), np.zeros(10), method=method,
+                      jac=lambda x: 2 * w * (x - 1) + 1e-4 * rng.standard_normal(10))
+    assert not res.success and res.status == 5
+    assert res.nfev + res.njev <= 150
+    assert np.max(np.abs(res.x - 1)) < 1e-3

@@ -195,7 +195,7 @@ def line_search(f, x, p, *, grad=None, f0=None, g0=None, method="more-thuente", 
     ``"backtracking"`` (Armijo with safeguarded quadratic/cubic
     interpolation, values of ``f`` only), ``"strong-wolfe"`` (bracketing and
     zoom, Nocedal and Wright Alg. 3.5-3.6), ``"more-thuente"`` (Moré and
-    Thuente 1994; a step whose every possible change of ``f``,
+    Thuente 1994; a step whose predicted change of ``f``,
     ``alpha |phi'(0)|``, is below ``10 eps |f(x)|`` is judged by the
     approximate Wolfe conditions instead, ``f`` rising by at most that
     much) and ``"hager-zhang"`` (Wolfe or approximate Wolfe, Hager and

@@ -17,9 +17,9 @@ bracket shrinks too slowly (less than a third in two steps) it is bisected.
 the algorithm keeps away from zero, and these functions run without the
 GIL.)
 
-A trial whose every possible change of ``phi`` (``alpha |phi'(0)|``) is
-below ``FNOISE |phi(0)|``, the rounding of ``phi``, cannot show sufficient
-decrease; it is accepted on the approximate Wolfe conditions of Hager and
+A trial whose predicted (first-order) change of ``phi``, ``alpha
+|phi'(0)|``, is below ``FNOISE |phi(0)|``, the rounding of ``phi``, cannot
+show sufficient decrease; it is accepted on the approximate Wolfe conditions of Hager and
 Zhang (2005), ``c2 phi'(0) <= phi'(alpha) <= (1 - 2 c1) |phi'(0)|``, with
 ``phi(alpha)`` at most ``FNOISE |phi(0)|`` above ``phi(0)``.
 
@@ -199,7 +199,7 @@ cdef int more_thuente(LSProblem* pr, LSParams* pm, LSResult* out) except -1:
         if (fabs(stp * ginit) <= FNOISE * fabs(finit)
                 and f <= finit + FNOISE * fabs(finit)
                 and c2 * ginit <= g <= (1.0 - 2.0 * c1) * -ginit):
-            # any change the step can make in f is below f's rounding: the
+            # the change the step predicts for f is below f's rounding: the
             # approximate Wolfe conditions (Hager and Zhang 2005) judge it
             # by its slope, and f must only not rise beyond its rounding
             out.alpha, out.phi, out.dphi = stp, f, g

@@ -291,11 +291,11 @@ cdef inline bint _moves(const double* x, const double* p, double alpha, int n) n
 
 cdef inline bint _progress(LSResult* out, double f, const double* x, const double* p,
                            int n) noexcept nogil:
-    """A search made progress when its step moves x without raising f beyond
-    its rounding (f may stay equal, or rise by ten units of its rounding,
-    when the decrease is below its rounding while the gradient, which the
-    searches also use, still improves; the stall test of the loop stops that
-    from going on)."""
+    """A search made progress when its step moves x to an f no higher than
+    ``f``, the best value so far, plus ten units of its rounding (f may stay
+    equal, or rise within its rounding, when the decrease is below its
+    rounding while the gradient, which the searches also use, still
+    improves; the stall test of the loop stops that from going on)."""
     return (out.alpha > 0.0 and out.phi <= f + 10.0 * EPS * fabs(f)
             and _moves(x, p, out.alpha, n))
 
@@ -466,9 +466,14 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
     cdef double gn, sy, yy, gamma = 1.0, xn, sn
     cdef bint h_scaled = False, reset_done
     cdef int stalls = 0
+    # the best point so far (lowest f, then smallest norm(g)): returned
+    # unless the first-order test held at the last one
+    cdef double fb = NAN, gnb = INFINITY, gnt
     cdef cnp.ndarray g_a = np.zeros(n), p_a = np.zeros(n), xt_a = np.zeros(n)
     cdef cnp.ndarray gt_a = np.zeros(n), s_a = np.zeros(n), y_a = np.zeros(n)
-    cdef cnp.ndarray w_a = np.zeros(n)
+    cdef cnp.ndarray w_a = np.zeros(n), xb_a = np.zeros(n), gb_a = np.zeros(n)
+    cdef double* xb = <double*> cnp.PyArray_DATA(xb_a)
+    cdef double* gb = <double*> cnp.PyArray_DATA(gb_a)
     cdef double* xp = <double*> cnp.PyArray_DATA(x_a)
     cdef double* g = <double*> cnp.PyArray_DATA(g_a)
     cdef double* p = <double*> cnp.PyArray_DATA(p_a)
@@ -536,6 +541,9 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
         obj.eval(xp, &f, g, True, True)
         if not (isfinite(f) and _all_finite(g, n)):
             return ST_NONFINITE, ls_status, f, g_a, nit, None, alpha, _norm_inf(g, n)
+        fb, gnb = f, _norm_inf(g, n)
+        memcpy(xb, xp, n * sizeof(double))
+        memcpy(gb, g, n * sizeof(double))
         st = -1
         while True:
             gn = _norm_inf(g, n)
@@ -613,7 +621,7 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
             ctx.last_alpha = NAN
             srch(&pr, &pm, &out)
             ls_status = out.status
-            if not _progress(&out, f, xp, p, n):
+            if not _progress(&out, fb, xp, p, n):
                 if ls_status == LS_OK:
                     ls_status = LS_INTERVAL
                 # no progress along p: a quasi-Newton model gets one restart
@@ -632,7 +640,7 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
                     ctx.last_alpha = NAN
                     srch(&pr, &pm, &out)
                     ls_status = out.status
-                if not _progress(&out, f, xp, p, n):
+                if not _progress(&out, fb, xp, p, n):
                     if ls_status == LS_OK:
                         ls_status = LS_INTERVAL
                     st = ST_MAXFEV if obj.nfev + obj.extra_nfev >= maxfev else ST_LINESEARCH
@@ -650,8 +658,10 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
                 st = ST_NONFINITE
                 # keep x: the new point's gradient is unusable
                 break
-            # stall: neither f nor the gradient decreased (rounding)
-            if out.phi >= f and _norm_inf(gt, n) >= gn:
+            # stall: neither the best f nor the best norm(g) improved
+            # (rounding; a noisy gradient)
+            gnt = _norm_inf(gt, n)
+            if out.phi >= fb and gnt >= gnb:
                 stalls += 1
             else:
                 stalls = 0
@@ -660,6 +670,12 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
             memcpy(xp, xt, n * sizeof(double))
             memcpy(g, gt, n * sizeof(double))
             nit += 1
+            if f < fb or (f == fb and gnt < _norm_inf(gb, n)):
+                fb = f
+                memcpy(xb, xp, n * sizeof(double))
+                memcpy(gb, g, n * sizeof(double))
+            if gnt < gnb:
+                gnb = gnt
             # ------------------------------------------------ model update
             if method == M_BFGS:
                 sy = ddot(&n, s, &one, y, &one)
@@ -709,6 +725,11 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
         st = ST_MAXFEV
         if nit == 0 and not isfinite(f):
             return ST_MAXFEV, ls_status, f, g_a, nit, None, alpha, _norm_inf(g, n)
+    if st != ST_GTOL and fb < f:
+        # every other ending returns the best point seen
+        f = fb
+        memcpy(xp, xb, n * sizeof(double))
+        memcpy(g, gb, n * sizeof(double))
     hess_inv = None
     if method == M_BFGS and want_hess_inv:
         _symmetrise(H, n)
