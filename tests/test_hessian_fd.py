@@ -86,6 +86,26 @@ def test_fixed_step_estimates_meet_the_first_derivative_bar():
     assert np.median(est / np.maximum(act, floor)) <= 10
 
 
+def test_hvp_estimates_meet_the_first_derivative_bar():
+    # each entry of H v is a pair of directions (e_i + u, e_i, u) and is
+    # bounded as a Hessian pair is
+    est, act, floor = [], [], []
+    rng = np.random.default_rng(3)
+    for p in CASES:
+        f, x = p.values
+        T = exact(f, x)
+        v = rng.normal(size=x.size)
+        for kw in ({}, {"order": 4}, {"method": "forward"}):
+            Hv, info = nd.hvp(f, x, v, full_output=True, **kw)
+            t = T @ v
+            est.append(info.error)
+            act.append(np.abs(Hv - t))
+            floor.append(np.full(x.size, 10 * np.finfo(float).eps * np.max(np.abs(t))))
+    est, act, floor = (np.concatenate(a) for a in (est, act, floor))
+    assert np.mean(act <= est) >= 0.99
+    assert np.median(est / np.maximum(act, floor)) <= 10
+
+
 def test_noise_mistaken_near_a_pole_does_not_inflate_the_smooth_entries():
     # ECnoise reads the steep variation next to the pole as noise (2e-5, ten
     # orders above the rounding of f); the smooth entry H[1, 1] must keep an

@@ -200,10 +200,12 @@ CUSHION = 0.2
 NOISE_CAP = 4.0
 
 
-def _two_level_bounds(res, n, iu, ju, off, s, noise, rho):
+def _two_level_bounds(res, n, pairs, off, s, noise, rho):
     """Bounds of the entries from their own two step levels and the measured
     noise: ``(diagonal, pairs)``, ``nan`` where that model does not apply;
-    ``None`` without two fixed-step levels or a noise measure.
+    ``None`` without two fixed-step levels or a noise measure. ``pairs =
+    (pr, ia, ib)`` names each pair's three directions (rows of ``res``);
+    the first ``n`` rows are also judged on their own (the diagonal).
 
     An entry is one linear combination of values of ``f``: the diagonal
     ``D_ii``, or the pair ``P = s (D_ij - D_ii - D_jj) / 2``. It is judged as
@@ -261,21 +263,32 @@ def _two_level_bounds(res, n, iu, ju, off, s, noise, rho):
     nxt = np.where(np.isfinite(nxt), np.minimum(1.0, NEXT_TERM * nxt ** (es / p)), 1.0)
     asym = nxt < 1.0
     keep = np.abs(d) * nxt
-    # pairs
-    var = 0.25 * (a[n:] + a[iu] + a[ju]) + (0.5 * (c[n:] - c[iu] - c[ju])) ** 2
-    pmin = np.minimum(np.minimum(p[n:], p[iu]), p[ju])
-    dP = np.maximum(0.5 * np.abs(d[n:] - d[iu] - d[ju]),
-                    0.5 * (keep[n:] + keep[iu] + keep[ju]))
-    r_pair = np.minimum(4.0 * sigma * np.sqrt(var), NOISE_CAP * 0.5 * (rho[n:] + rho[iu] + rho[ju]))
+    # pairs: rows pr, ia, ib
+    pr, ia, ib = pairs
+    var = 0.25 * (a[pr] + a[ia] + a[ib]) + (0.5 * (c[pr] - c[ia] - c[ib])) ** 2
+    pmin = np.minimum(np.minimum(p[pr], p[ia]), p[ib])
+    dP = np.maximum(0.5 * np.abs(d[pr] - d[ia] - d[ib]),
+                    0.5 * (keep[pr] + keep[ia] + keep[ib]))
+    r_pair = np.minimum(4.0 * sigma * np.sqrt(var),
+                        NOISE_CAP * 0.5 * (rho[pr] + rho[ia] + rho[ib]))
     e_pair = ((_engine.SAFETY / (2.0 ** pmin - 1.0) + CUSHION) * dP + r_pair
               + eps * np.abs(off))
-    e_pair = np.where(asym[n:] & asym[iu] & asym[ju], e_pair, np.nan)
-    # the diagonal
+    e_pair = np.where(asym[pr] & asym[ia] & asym[ib], e_pair, np.nan)
+    # the first n rows on their own (the diagonal)
     r_diag = np.minimum(4.0 * sigma * np.sqrt(a[:n] + c[:n] ** 2), NOISE_CAP * rho[:n])
     e_diag = ((_engine.SAFETY / (2.0 ** p[:n] - 1.0) + CUSHION) * np.abs(d[:n])
               + r_diag + eps * np.abs(G[:n]))
     e_diag = np.where(asym[:n], e_diag, np.nan)
     return e_diag, e_pair
+
+
+def _engine_rounding(res, G, E):
+    """The engine's rounding part of each direction's bound (``nan`` where
+    the bound has no truncation part)."""
+    eps = np.finfo(np.float64).eps
+    tr = res.trunc[:, 0] if res.trunc is not None else np.full(G.shape, np.nan)
+    usable = np.isfinite(tr) & np.isfinite(E)
+    return tr, usable, np.where(usable, np.maximum(E - tr - eps * np.abs(G), 0.0), np.nan)
 
 
 def _entry_errors(res, G, E, n, iu, ju, off, s, noise):
@@ -296,9 +309,7 @@ def _entry_errors(res, G, E, n, iu, ju, off, s, noise):
     """
     eps = np.finfo(np.float64).eps
     st = get_stencil(s.method, 2, s.order)
-    tr = res.trunc[:, 0] if res.trunc is not None else np.full(G.shape, np.nan)
-    usable = np.isfinite(tr) & np.isfinite(E)
-    rho = np.where(usable, np.maximum(E - tr - eps * np.abs(G), 0.0), np.nan)
+    tr, usable, rho = _engine_rounding(res, G, E)
     rho_engine = rho
     f0 = abs(float(noise[1]))
     sigma = noise[0]
@@ -315,7 +326,8 @@ def _entry_errors(res, G, E, n, iu, ju, off, s, noise):
     r_pair = 0.5 * (rho[n:] + rho[iu] + rho[ju])
     okp = usable[n:] & usable[iu] & usable[ju]
     e_pair = np.where(okp, t_pair + r_pair + eps * np.abs(off), e_sum)
-    own = _two_level_bounds(res, n, iu, ju, off, s, noise, rho_engine)
+    own = _two_level_bounds(res, n, (np.arange(n, n + iu.size), iu, ju), off, s, noise,
+                            rho_engine)
     if own is not None:
         e_diag = np.where(np.isfinite(own[0]) & usable[:n], own[0], e_diag)
         e_pair = np.where(np.isfinite(own[1]) & okp, own[1], e_pair)
@@ -441,8 +453,9 @@ def fd_hvp(s, v, vectorized=False, workers=None):
     where ``g(d)`` is the second derivative of ``f`` along ``d``; ``2 n + 1``
     directions through the same engine as the Hessian (``4 n + 3``
     evaluations at order 2, plus seven that measure the noise of ``f`` with
-    the default step or ``full_output``), each entry's bound the half-sum of
-    its three directions' bounds. Returns ``(Hv, E, res, res_dtype)``.
+    the default step or ``full_output``). Each entry is bounded as a
+    Hessian pair is (:func:`_two_level_bounds`; otherwise the half-sum of
+    its three directions' bounds). Returns ``(Hv, E, res, res_dtype)``.
     """
     x = s.x
     n = x.size
@@ -503,4 +516,14 @@ def fd_hvp(s, v, vectorized=False, workers=None):
     G, E = res.value[:, 0], res.error[:, 0]
     Hu = 0.5 * (G[n + 1:] - G[:n] - G[n])
     Eu = 0.5 * (E[n + 1:] + E[:n] + E[n])
+    if s.full_output:
+        # each entry is a pair of directions e_i + u, e_i and u: its own bound
+        # where the Hessian's pairs get theirs
+        _, usable, rho = _engine_rounding(res, G, E)
+        ii = np.arange(n)
+        own = _two_level_bounds(res, 0, (n + 1 + ii, ii, np.full(n, n)), Hu, s,
+                                (sigma, f0[0], eps_f), rho)
+        if own is not None:
+            ok = np.isfinite(own[1]) & usable[n + 1:] & usable[:n] & usable[n]
+            Eu = np.where(ok, own[1], Eu)
     return scale * Hu, scale * Eu, res, res_dtype
