@@ -19,9 +19,10 @@ GIL.)
 
 A trial whose predicted (first-order) change of ``phi``, ``alpha
 |phi'(0)|``, is below ``FNOISE |phi(0)|``, the rounding of ``phi``, cannot
-show sufficient decrease; it is accepted on the approximate Wolfe conditions of Hager and
-Zhang (2005), ``c2 phi'(0) <= phi'(alpha) <= (1 - 2 c1) |phi'(0)|``, with
-``phi(alpha)`` at most ``FNOISE |phi(0)|`` above ``phi(0)``.
+show sufficient decrease; it is accepted on the approximate Wolfe
+conditions of Hager and Zhang (2005), ``c2 phi'(0) <= phi'(alpha) <=
+(1 - 2 c1) |phi'(0)|``, with ``phi(alpha)`` at most ``FNOISE |phi(0)|``
+above ``phi(0)``.
 
 A trial where ``phi`` or ``phi'`` is not finite is never used as a model
 point: the step is halved towards the best point so far and the largest
