@@ -29,10 +29,10 @@ KINDS = ("central", "forward", "backward")
 
 class EngineResult:
     __slots__ = ("value", "error", "step", "kind", "nfev", "failed", "bad_outputs",
-                 "delta", "trunc")
+                 "delta", "trunc", "levels")
 
     def __init__(self, value, error, step, kind, nfev, failed, bad_outputs=0, delta=None,
-                 trunc=None):
+                 trunc=None, levels=None):
         self.value = value      # (N, m)
         self.error = error      # (N, m)
         self.step = step        # (N,)
@@ -46,6 +46,11 @@ class EngineResult:
         self.delta = delta
         # (N, m): the truncation part of ``error`` (the rest bounds rounding)
         self.trunc = trunc
+        # adaptive, one output: (D, dD, H), each (N, J), every row's
+        # difference quotients, their rounding bounds and steps level by
+        # level (a linear combination of rows has the same combination of
+        # tables, to extrapolate on its own)
+        self.levels = levels
 
 
 def _actual(xc, H, dtype):
@@ -143,7 +148,8 @@ def _extrapolate(D, S, H, stencil, eps_f, J, adaptive):
 
 
 def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
-        eps_f, dtype, f0_finite, initial=None, scale=None, noise_abs=None, resume=None):
+        eps_f, dtype, f0_finite, initial=None, scale=None, noise_abs=None, resume=None,
+        keep_levels=False):
     """Differentiate ``N`` coordinates; see the module docstring.
 
     Parameters
@@ -168,6 +174,9 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
     resume : tuple, optional
         With ``initial``: ``(active, prev)`` when the caller has made the
         curvature check's first probe (see ``refine_step``).
+    keep_levels : bool, optional
+        With ``adaptive`` and one output: return every row's table
+        (``EngineResult.levels``).
     noise_abs : float, optional
         Measured absolute noise of ``f`` (for example by ECnoise): the
         curvature check does not shrink a step below where differences are
@@ -232,7 +241,8 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
 
     def keep(name, idx, d):
         """Record per-row extras: "delta" (fine - coarse of a fixed-step
-        two-level estimate) and "trunc" (truncation part of the error)."""
+        two-level estimate), "trunc" (truncation part of the error) and the
+        adaptive tables "lv_D", "lv_dD", "lv_H"."""
         if name not in deltas:
             deltas[name] = np.full((N, d.shape[1]), np.nan)
         deltas[name][idx] = d
@@ -246,6 +256,10 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         est, err, jb, tr = _extrapolate(D, S, Ha, st, eps_f, J, adaptive)
         steps = np.take_along_axis(Ha, jb[:, :1].T.astype(np.intp), axis=0)[0]
         keep("trunc", idx, tr)
+        if keep_levels and adaptive and D.shape[2] == 1:
+            keep("lv_D", idx, D[:, :, 0].T)
+            keep("lv_dD", idx, (eps_f * S[:, :, 0] / Ha ** n).T)
+            keep("lv_H", idx, Ha.T)
         if J == 2 and not adaptive:
             keep("delta", idx, D[1] - D[0])
         return est, err, steps
@@ -372,8 +386,12 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
     if not f0_finite.all():
         value[:, ~f0_finite] = np.nan
         error[:, ~f0_finite] = np.nan
+    levels = None
+    if "lv_D" in deltas:
+        levels = (deltas["lv_D"], deltas["lv_dD"], deltas["lv_H"])
     return EngineResult(value, error, step_used, kinds, nfev, failed,
-                        int((~f0_finite).sum()), deltas.get("delta"), deltas.get("trunc"))
+                        int((~f0_finite).sum()), deltas.get("delta"), deltas.get("trunc"),
+                        levels)
 
 
 #: The curvature check shrinks the step when the predicted relative

@@ -12,7 +12,9 @@ unchanged:
   bounds leave more room that way): ``H_ij = s (g_ij - H_ii - H_jj) / 2``.
   With a fixed step each entry's error bound comes from its own change
   between the two step levels and the measured noise of ``f``
-  (:func:`_two_level_bounds`); otherwise it is ``(E_ij + E_ii + E_jj) / 2``.
+  (:func:`_two_level_bounds`); with ``adaptive=True`` a pair may be
+  extrapolated on its own Richardson table (:func:`_adaptive_entries`);
+  otherwise the bound is ``(E_ij + E_ii + E_jj) / 2``.
 
 With a central stencil of order ``p`` that is ``n (n + 1) p / 2`` evaluations
 of ``f`` plus one for a dense ``n``-variable Hessian (``n**2 + n + 1`` at
@@ -44,6 +46,7 @@ from .. import _validate as V
 from .._workers import FunctionCall, mapper
 from . import _engine, _kernels
 from ._stencils import get_stencil
+from ._steps import ADAPTIVE_EXTRAP, ADAPTIVE_RATIO
 from ._api import _batch_points, _batch_sweeper, _eps, _f_at_x
 
 __all__ = ["fd_hessian", "fd_hvp", "noise_level"]
@@ -282,6 +285,72 @@ def _two_level_bounds(res, n, pairs, off, s, noise, rho):
     return e_diag, e_pair
 
 
+def _adaptive_entries(res, n, pairs, s, noise):
+    """The entries extrapolated on their own Richardson tables with the
+    measured noise: ``(diagonal value, error, pair value, error)`` (``nan``
+    where a table is incomplete, or a pair's directions differ in stencil),
+    or ``None`` without the tables or a noise measure.
+
+    A pair ``(D_pr - D_ia - D_ib) / 2`` has, level by level, the same
+    combination of its directions' difference quotients as its table (the
+    levels share their ratio, whatever each direction's step), so it is
+    extrapolated like a single quotient: truncation that cancels between
+    the directions cancels in every difference of the table. The rounding
+    bound of each level of an entry is four standard deviations of the
+    measured noise over the level's weights, as for fixed steps (at most
+    ``NOISE_CAP`` times the engine's bounds); with such statistical bounds
+    the reported error discounts the part of the finer neighbour's
+    difference that rounding explains (``denoise`` of the Richardson
+    kernel).
+    """
+    if res.levels is None or not np.isfinite(noise[0]):
+        return None
+    L, dL, Hl = res.levels
+    sigma = max(float(noise[0]), noise[2] * abs(float(noise[1])) / 8.0)
+    pr, ia, ib = pairs
+    knd = res.kind
+    rows = np.arange(n)
+    out = [np.full(n, np.nan), np.full(n, np.nan),
+           np.full(pr.size, np.nan), np.full(pr.size, np.nan)]
+
+    def extrapolate(P, dmodel, dP, st):
+        with np.errstate(invalid="ignore"):
+            est, err, _, _, _ = _kernels.richardson(
+                np.ascontiguousarray(P.T), np.ascontiguousarray(dmodel.T), ADAPTIVE_RATIO,
+                st.order, st.exponent_step, ADAPTIVE_EXTRAP, _engine.SAFETY,
+                np.finfo(np.float64).eps, np.ascontiguousarray(dP.T))
+        return np.where(np.isfinite(err), est, np.nan), err
+
+    # every direction on its own (the engine's choice of entry, its error
+    # reported with the measured noise)
+    own_v = np.full(knd.size, np.nan)
+    own_e = np.full(knd.size, np.nan)
+    same = (knd[pr] == knd[ia]) & (knd[pr] == knd[ib])
+    for k in np.unique(knd):
+        st = get_stencil(str(k), 2, s.order)
+        a = float(np.sum(st.nonzero_weights ** 2)) / Hl ** 4
+        c = st.w0 / Hl ** 2
+        sel = np.flatnonzero(knd == k)
+        dP = np.minimum(4.0 * sigma * np.sqrt(a[sel] + c[sel] ** 2), NOISE_CAP * dL[sel])
+        own_v[sel], own_e[sel] = extrapolate(L[sel], dL[sel], dP, st)
+        sel = np.flatnonzero(same & (knd[pr] == k))
+        if sel.size:
+            p, q, r = pr[sel], ia[sel], ib[sel]
+            var = 0.25 * (a[p] + a[q] + a[r]) + (0.5 * (c[p] - c[q] - c[r])) ** 2
+            model = 0.5 * (dL[p] + dL[q] + dL[r])
+            dP = np.minimum(4.0 * sigma * np.sqrt(var), NOISE_CAP * model)
+            out[2][sel], out[3][sel] = extrapolate(0.5 * (L[p] - L[q] - L[r]), model, dP, st)
+    out[0], out[1] = own_v[rows], own_e[rows]
+    # a pair from its directions' own entries where that is the better
+    # estimate (the table's common levels can suit some directions badly)
+    comb_v = 0.5 * (own_v[pr] - own_v[ia] - own_v[ib])
+    comb_e = 0.5 * (own_e[pr] + own_e[ia] + own_e[ib])
+    use = np.isfinite(comb_e) & ~(out[3] <= comb_e)
+    out[2] = np.where(use, comb_v, out[2])
+    out[3] = np.where(use, comb_e, out[3])
+    return out
+
+
 def _engine_rounding(res, G, E):
     """The engine's rounding part of each direction's bound (``nan`` where
     the bound has no truncation part)."""
@@ -351,7 +420,8 @@ def _retry_pairs_the_other_way(res, rows, sweeper, xf, own, base, s, rb, eps_f, 
                      kind=s.method, n=2, order=s.order, adaptive=s.adaptive,
                      want_error=s.full_output,
                      bounds=None if rb is None else (rb[0][bad], rb[1][bad]),
-                     eps_f=eps_f, dtype=dtype, f0_finite=np.isfinite(f0), noise_abs=noise)
+                     eps_f=eps_f, dtype=dtype, f0_finite=np.isfinite(f0), noise_abs=noise,
+                     keep_levels=True)
     res.nfev += r2.nfev
     ok = ~r2.failed
     fixed = bad[ok]
@@ -363,6 +433,9 @@ def _retry_pairs_the_other_way(res, rows, sweeper, xf, own, base, s, rb, eps_f, 
     for name in ("delta", "trunc"):
         a, b = getattr(res, name), getattr(r2, name)
         if a is not None:
+            a[fixed] = b[ok] if b is not None else np.nan
+    if res.levels is not None:
+        for a, b in zip(res.levels, r2.levels or (None,) * 3):
             a[fixed] = b[ok] if b is not None else np.nan
     # the pairs that failed both ways keep their first sign
     rows.s2[bad[~ok]] = -rows.s2[bad[~ok]]
@@ -394,8 +467,8 @@ def fd_hessian(s, vectorized=False, workers=None, diag_only=False, pairs=None):
         noise = (np.nan, f0[0], eps_f)
         extra = 0
         # seven evaluations; needed by the curvature check of the default
-        # step and by the error bounds
-        if np.isfinite(f0[0]) and (s.full_output or (s.step is None and not s.adaptive)):
+        # step, by the error bounds and by the adaptive pairs' own tables
+        if np.isfinite(f0[0]) and (s.full_output or s.adaptive or s.step is None):
             # the measured noise of f: rounding inside f can exceed eps |f(x)|
             # by far (terms that cancel); the curvature check must not
             # shrink steps into it, and the error bounds use it
@@ -408,7 +481,7 @@ def fd_hessian(s, vectorized=False, workers=None, diag_only=False, pairs=None):
         res = _engine.run(sweeper, xf[own], base, kind=s.method, n=2, order=s.order,
                           adaptive=s.adaptive, want_error=s.full_output, bounds=rb,
                           eps_f=eps_f, dtype=x.dtype, f0_finite=np.isfinite(f0),
-                          noise_abs=noise[0])
+                          noise_abs=noise[0], keep_levels=True)
         _retry_pairs_the_other_way(res, rows, sweeper, xf, own, base, s, rb, eps_f, x.dtype,
                                    f0, noise[0])
     res.nfev += 1 + extra
@@ -420,6 +493,17 @@ def fd_hessian(s, vectorized=False, workers=None, diag_only=False, pairs=None):
         e_diag, e_pair = _entry_errors(res, G, E, n, iu, ju, off, s, noise)
     else:
         e_diag, e_pair = E[:n], np.full(iu.size, np.nan)
+    if s.adaptive:
+        own = _adaptive_entries(res, n, (np.arange(n, n + iu.size), iu, ju), s, noise)
+        if own is not None:
+            ok = np.isfinite(own[0]) & np.isfinite(own[1])
+            G = G.copy()
+            G[:n] = np.where(ok, own[0], G[:n])
+            ok2 = np.isfinite(own[2]) & np.isfinite(own[3])
+            off = np.where(ok2, rows.s2[n:] * own[2], off)
+            if s.full_output:
+                e_diag = np.where(ok, own[1], e_diag)
+                e_pair = np.where(ok2, own[3], e_pair)
     if diag_only:
         return G, e_diag, res, res_dtype
     if pairs is not None:

@@ -228,7 +228,7 @@ def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
 
 cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
                           Py_ssize_t stride, double ratio, int e0, int es,
-                          int kmax, double safety, double ulp,
+                          int kmax, double safety, double ulp, const double* ddr,
                           double* est, double* err, int* jbest,
                           int* kbest, double* trunc) noexcept nogil:
     """Richardson table for one element; keep the entry with least error.
@@ -239,13 +239,23 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
     entry ``(j, k)`` is estimated from its coarser neighbour in the same column
     (and from the finer one when it exists, taking the larger), multiplied by
     ``safety``; the propagated rounding bound and one unit in the last place
-    of the value are added. ``trunc`` receives the truncation part
-    (``safety`` times the estimate) of the chosen entry's error. See
-    Richardson (1911) and Lyness & Moler (1966).
+    of the value are added. The entry with the least such error is chosen.
+
+    ``ddr`` (or NULL) are other rounding bounds for the reported error,
+    statistical ones from a measured noise: the choice is made as above,
+    and the chosen entry's error is then reported with them, counting of
+    the finer difference only what exceeds the two entries' ``ddr``
+    bounds: finer levels are noisier, and a difference their rounding
+    explains says nothing about the chosen entry's truncation (the choice
+    keeps the whole difference, which guards against a chance agreement
+    with the coarser neighbour). ``trunc`` receives the truncation part
+    (``safety`` times the estimate) of the reported error. See Richardson
+    (1911) and Lyness & Moler (1966).
     """
     cdef double R[MAX_LEVELS][MAX_EXTRAP + 1]
     cdef double dR[MAX_LEVELS][MAX_EXTRAP + 1]
-    cdef double a, ak, t, t2, e, best = INFINITY
+    cdef double dRr[MAX_LEVELS][MAX_EXTRAP + 1]
+    cdef double a, ak, t, t2, nt, t2r, tr_rep, e, best = INFINITY
     cdef Py_ssize_t j, k
     cdef int kk
     est[0] = NAN
@@ -260,26 +270,31 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
     for j in range(J):
         R[j][0] = d[j * stride]
         dR[j][0] = dd[j * stride]
+        dRr[j][0] = ddr[j * stride] if ddr != NULL else dR[j][0]
     for k in range(1, kmax + 1):
         a = 1.0 / (pow(ratio, e0 + (k - 1) * es) - 1.0)
         for j in range(k, J):
             R[j][k] = R[j][k - 1] + (R[j][k - 1] - R[j - 1][k - 1]) * a
             dR[j][k] = dR[j][k - 1] * (1.0 + a) + dR[j - 1][k - 1] * a
+            dRr[j][k] = dRr[j][k - 1] * (1.0 + a) + dRr[j - 1][k - 1] * a
     # Noise check: in the last column the truncation error at the finest
     # steps is negligible, so differences there are rounding. When they
     # exceed the modelled bound (f loses digits to internal cancellation),
     # every rounding bound is scaled up by the observed factor.
-    cdef double gamma = 1.0, g
+    cdef double gamma = 1.0, gamma_r = 1.0, g
     if J >= kmax + 2:
         for j in range(max(kmax + 1, J - 3), J):
             if isfinite(R[j][kmax]) and isfinite(R[j - 1][kmax]):
                 g = fabs(R[j][kmax] - R[j - 1][kmax]) / (dR[j][kmax] + dR[j - 1][kmax] + 1e-300)
                 if g > gamma:
                     gamma = g
-        if gamma > 1.0:
-            for k in range(0, kmax + 1):
-                for j in range(k, J):
-                    dR[j][k] *= gamma
+                g = fabs(R[j][kmax] - R[j - 1][kmax]) / (dRr[j][kmax] + dRr[j - 1][kmax] + 1e-300)
+                if g > gamma_r:
+                    gamma_r = g
+        for k in range(0, kmax + 1):
+            for j in range(k, J):
+                dR[j][k] *= gamma
+                dRr[j][k] *= gamma_r
     if J == 1:
         if isfinite(R[0][0]):
             est[0] = R[0][0]
@@ -294,28 +309,38 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
             if not (isfinite(R[j][k]) and isfinite(R[j - 1][k])):
                 continue
             t = fabs(R[j][k] - R[j - 1][k]) * ak
+            tr_rep = t
             if j + 1 < J and isfinite(R[j + 1][k]):
-                t2 = fabs(R[j + 1][k] - R[j][k]) * ak * pow(ratio, e0 + k * es)
+                t2 = fabs(R[j + 1][k] - R[j][k])
+                nt = dRr[j + 1][k] + dRr[j][k]
+                t2r = (t2 - nt if t2 > nt else 0.0) * ak * pow(ratio, e0 + k * es)
+                t2 = t2 * ak * pow(ratio, e0 + k * es)
                 if t2 > t:
                     t = t2
+                if t2r > tr_rep:
+                    tr_rep = t2r
+            if ddr == NULL:
+                tr_rep = t
             e = safety * t + dR[j][k] + ulp * fabs(R[j][k])
             if e < best:
                 best = e
                 est[0] = R[j][k]
-                err[0] = e
+                err[0] = safety * tr_rep + dRr[j][k] + ulp * fabs(R[j][k])
                 jbest[0] = <int> j
                 kbest[0] = <int> k
-                trunc[0] = safety * t
+                trunc[0] = safety * tr_rep
 
 
 def richardson(const double[:, ::1] D, const double[:, ::1] dD, double ratio,
-               int e0, int es, int kmax, double safety, double ulp):
+               int e0, int es, int kmax, double safety, double ulp,
+               const double[:, ::1] dD_report=None):
     """Best Richardson estimate and its error for every column of ``D``.
 
     ``D`` and ``dD`` have shape ``(J, N)``: level ``j`` is the difference
     quotient at step ``h_0 ratio**-j`` and its rounding bound. Returns
     ``(estimate, error, level, column)`` arrays of length ``N``; elements with
-    no finite entry get ``nan`` and ``inf``.
+    no finite entry get ``nan`` and ``inf``. ``dD_report`` (shape of ``dD``):
+    rounding bounds for the reported errors, see ``_richardson_one``.
     """
     cdef Py_ssize_t J = D.shape[0], N = D.shape[1], i
     if J > MAX_LEVELS:
@@ -332,10 +357,14 @@ def richardson(const double[:, ::1] D, const double[:, ::1] dD, double ratio,
     cdef int[::1] kb = kb_a
     if N == 0:
         return est_a, err_a, jb_a, kb_a, tr_a
+    cdef bint has_r = dD_report is not None
+    if has_r and (dD_report.shape[0] != J or dD_report.shape[1] != N):
+        raise ValueError("dD_report must have the shape of dD")
     with nogil:
         for i in range(N):
-            _richardson_one(&D[0, i], &dD[0, i], J, N, ratio, e0, es, kmax,
-                            safety, ulp, &est[i], &err[i], &jb[i], &kb[i], &tr[i])
+            _richardson_one(&D[0, i], &dD[0, i], J, N, ratio, e0, es, kmax, safety, ulp,
+                            &dD_report[0, i] if has_r else NULL,
+                            &est[i], &err[i], &jb[i], &kb[i], &tr[i])
     return est_a, err_a, jb_a, kb_a, tr_a
 
 
@@ -463,7 +492,7 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
         nfev += offsets.shape[0]
         dDj[j] = eps * S / pow(Hj[j], nderiv)
     _richardson_one(Dj, dDj, levels, 1, ratio, order, estep, kmax, safety,
-                    2.220446049250313e-16, &est, &err, &jb, &kb, &tr)
+                    2.220446049250313e-16, NULL, &est, &err, &jb, &kb, &tr)
     if jb < 0 or not isfinite(err):
         return None
     return est, err, Hj[jb], nfev
