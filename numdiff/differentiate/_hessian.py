@@ -201,6 +201,9 @@ CUSHION = 0.2
 #: The rounding part from the measured noise is at most this many times the
 #: engine's own rounding bound.
 NOISE_CAP = 4.0
+#: Largest ratio of a pair's directions' steps for which the pair is
+#: extrapolated on its own Richardson table.
+STEPS_APART = 16.0
 
 
 def _two_level_bounds(res, n, pairs, off, s, noise, rho):
@@ -295,10 +298,15 @@ def _adaptive_entries(res, n, pairs, s, noise):
     combination of its directions' difference quotients as its table (the
     levels share their ratio, whatever each direction's step), so it is
     extrapolated like a single quotient: truncation that cancels between
-    the directions cancels in every difference of the table. The rounding
+    the directions cancels in every difference of the table. Only where the
+    directions' steps agree within ``STEPS_APART``: with steps far apart
+    the part of ``f`` along the longer steps cancels level by level and can
+    leave a false plateau. The rounding
     bound of each level of an entry is four standard deviations of the
     measured noise over the level's weights, as for fixed steps (at most
-    ``NOISE_CAP`` times the engine's bounds); with such statistical bounds
+    ``NOISE_CAP`` times the engine's bounds once both have passed the
+    kernel's noise check, so noise the table shows is kept while smooth
+    variation ECnoise took for noise is not); with such statistical bounds
     the reported error discounts the part of the finer neighbour's
     difference that rounding explains (``denoise`` of the Richardson
     kernel).
@@ -318,27 +326,33 @@ def _adaptive_entries(res, n, pairs, s, noise):
             est, err, _, _, _ = _kernels.richardson(
                 np.ascontiguousarray(P.T), np.ascontiguousarray(dmodel.T), ADAPTIVE_RATIO,
                 st.order, st.exponent_step, ADAPTIVE_EXTRAP, _engine.SAFETY,
-                np.finfo(np.float64).eps, np.ascontiguousarray(dP.T))
+                np.finfo(np.float64).eps, np.ascontiguousarray(dP.T), NOISE_CAP)
         return np.where(np.isfinite(err), est, np.nan), err
 
     # every direction on its own (the engine's choice of entry, its error
     # reported with the measured noise)
     own_v = np.full(knd.size, np.nan)
     own_e = np.full(knd.size, np.nan)
-    same = (knd[pr] == knd[ia]) & (knd[pr] == knd[ib])
+    # a pair's table only where its directions' steps agree within STEPS_APART:
+    # far apart, the part of f along the longer steps cancels in the table
+    # and leaves a false plateau (badly scaled x)
+    h0 = Hl[:, 0]
+    lo = np.minimum(np.minimum(h0[pr], h0[ia]), h0[ib])
+    hi = np.maximum(np.maximum(h0[pr], h0[ia]), h0[ib])
+    same = (knd[pr] == knd[ia]) & (knd[pr] == knd[ib]) & (hi <= STEPS_APART * lo)
     for k in np.unique(knd):
         st = get_stencil(str(k), 2, s.order)
         a = float(np.sum(st.nonzero_weights ** 2)) / Hl ** 4
         c = st.w0 / Hl ** 2
         sel = np.flatnonzero(knd == k)
-        dP = np.minimum(4.0 * sigma * np.sqrt(a[sel] + c[sel] ** 2), NOISE_CAP * dL[sel])
+        dP = 4.0 * sigma * np.sqrt(a[sel] + c[sel] ** 2)
         own_v[sel], own_e[sel] = extrapolate(L[sel], dL[sel], dP, st)
         sel = np.flatnonzero(same & (knd[pr] == k))
         if sel.size:
             p, q, r = pr[sel], ia[sel], ib[sel]
             var = 0.25 * (a[p] + a[q] + a[r]) + (0.5 * (c[p] - c[q] - c[r])) ** 2
             model = 0.5 * (dL[p] + dL[q] + dL[r])
-            dP = np.minimum(4.0 * sigma * np.sqrt(var), NOISE_CAP * model)
+            dP = 4.0 * sigma * np.sqrt(var)
             out[2][sel], out[3][sel] = extrapolate(0.5 * (L[p] - L[q] - L[r]), model, dP, st)
     out[0], out[1] = own_v[rows], own_e[rows]
     # a pair from its directions' own entries where that is the better

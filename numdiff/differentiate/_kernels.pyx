@@ -229,7 +229,7 @@ def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
 cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
                           Py_ssize_t stride, double ratio, int e0, int es,
                           int kmax, double safety, double ulp, const double* ddr,
-                          double* est, double* err, int* jbest,
+                          double rcap, double* est, double* err, int* jbest,
                           int* kbest, double* trunc) noexcept nogil:
     """Richardson table for one element; keep the entry with least error.
 
@@ -242,7 +242,10 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
     of the value are added. The entry with the least such error is chosen.
 
     ``ddr`` (or NULL) are other rounding bounds for the reported error,
-    statistical ones from a measured noise: the choice is made as above,
+    statistical ones from a measured noise, at most ``rcap`` times the
+    bounds ``dd`` after both have passed the noise check (a measured noise
+    far above what the table shows is smooth variation taken for noise;
+    noise the table shows raises ``dd`` too): the choice is made as above,
     and the chosen entry's error is then reported with them, counting of
     the finer difference only what exceeds the two entries' ``ddr``
     bounds: finer levels are noisier, and a difference their rounding
@@ -295,6 +298,12 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
             for j in range(k, J):
                 dR[j][k] *= gamma
                 dRr[j][k] *= gamma_r
+    if ddr != NULL:
+        # the reported bounds at most ``rcap`` times the (checked) model's
+        for k in range(0, kmax + 1):
+            for j in range(k, J):
+                if dRr[j][k] > rcap * dR[j][k]:
+                    dRr[j][k] = rcap * dR[j][k]
     if J == 1:
         if isfinite(R[0][0]):
             est[0] = R[0][0]
@@ -333,14 +342,15 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
 
 def richardson(const double[:, ::1] D, const double[:, ::1] dD, double ratio,
                int e0, int es, int kmax, double safety, double ulp,
-               const double[:, ::1] dD_report=None):
+               const double[:, ::1] dD_report=None, double report_cap=INFINITY):
     """Best Richardson estimate and its error for every column of ``D``.
 
     ``D`` and ``dD`` have shape ``(J, N)``: level ``j`` is the difference
     quotient at step ``h_0 ratio**-j`` and its rounding bound. Returns
     ``(estimate, error, level, column)`` arrays of length ``N``; elements with
-    no finite entry get ``nan`` and ``inf``. ``dD_report`` (shape of ``dD``):
-    rounding bounds for the reported errors, see ``_richardson_one``.
+    no finite entry get ``nan`` and ``inf``. ``dD_report`` (shape of ``dD``)
+    and ``report_cap``: rounding bounds for the reported errors, see
+    ``_richardson_one``.
     """
     cdef Py_ssize_t J = D.shape[0], N = D.shape[1], i
     if J > MAX_LEVELS:
@@ -363,7 +373,7 @@ def richardson(const double[:, ::1] D, const double[:, ::1] dD, double ratio,
     with nogil:
         for i in range(N):
             _richardson_one(&D[0, i], &dD[0, i], J, N, ratio, e0, es, kmax, safety, ulp,
-                            &dD_report[0, i] if has_r else NULL,
+                            &dD_report[0, i] if has_r else NULL, report_cap,
                             &est[i], &err[i], &jb[i], &kb[i], &tr[i])
     return est_a, err_a, jb_a, kb_a, tr_a
 
@@ -492,7 +502,7 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
         nfev += offsets.shape[0]
         dDj[j] = eps * S / pow(Hj[j], nderiv)
     _richardson_one(Dj, dDj, levels, 1, ratio, order, estep, kmax, safety,
-                    2.220446049250313e-16, NULL, &est, &err, &jb, &kb, &tr)
+                    2.220446049250313e-16, NULL, INFINITY, &est, &err, &jb, &kb, &tr)
     if jb < 0 or not isfinite(err):
         return None
     return est, err, Hj[jb], nfev
