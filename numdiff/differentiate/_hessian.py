@@ -206,6 +206,37 @@ NOISE_CAP = 4.0
 STEPS_APART = 16.0
 
 
+def _noise_sd(noise):
+    """The measured noise of ``f`` (standard deviation), at least ``eps_f
+    |f(x)| / 8``; ``None`` without a measure."""
+    if not np.isfinite(noise[0]):
+        return None
+    return max(float(noise[0]), noise[2] * abs(float(noise[1])) / 8.0)
+
+
+def _noise_weights(kind, h, order):
+    """Per direction (rows of ``h``, shape ``(N,)`` or ``(N, levels)``): the
+    sum of the squared weights of its own points ``a`` and the weight of
+    ``f(x)`` ``c`` of its second difference at steps ``h``, and its
+    stencil's order ``p`` and step exponent ``e`` (shape ``(N,)``)."""
+    ssq, w0, p, e = (np.empty(kind.size) for _ in range(4))
+    for knd in np.unique(kind):
+        st = get_stencil(str(knd), 2, order)
+        sel = kind == knd
+        ssq[sel] = float(np.sum(st.nonzero_weights ** 2))
+        w0[sel] = st.w0
+        p[sel] = st.order
+        e[sel] = st.exponent_step
+    shape = (-1,) + (1,) * (h.ndim - 1)
+    return ssq.reshape(shape) / h ** 4, w0.reshape(shape) / h ** 2, p, e
+
+
+def _pair_sd(a, c, pr, ia, ib):
+    """Standard deviation, per unit noise, of the pairs ``(D_pr - D_ia -
+    D_ib) / 2``: their points are distinct except ``f(x)``."""
+    return np.sqrt(0.25 * (a[pr] + a[ia] + a[ib]) + (0.5 * (c[pr] - c[ia] - c[ib])) ** 2)
+
+
 def _two_level_bounds(res, n, pairs, off, s, noise, rho):
     """Bounds of the entries from their own two step levels and the measured
     noise: ``(diagonal, pairs)``, ``nan`` where that model does not apply;
@@ -245,24 +276,12 @@ def _two_level_bounds(res, n, pairs, off, s, noise, rho):
       the part is therefore at most ``NOISE_CAP`` times the engine's
       rounding bound ``rho`` (whose noise check follows real noise).
     """
-    d = res.delta[:, 0] if res.delta is not None else None
-    sigma = noise[0]
-    if d is None or not np.isfinite(sigma):
+    sigma = _noise_sd(noise)
+    if res.delta is None or sigma is None:
         return None
+    d = res.delta[:, 0]
     eps = np.finfo(np.float64).eps
-    sigma = max(float(sigma), noise[2] * abs(float(noise[1])) / 8.0)
-    N = res.step.size
-    ssq, w0, p, es = (np.empty(N) for _ in range(4))
-    for knd in np.unique(res.kind):
-        st = get_stencil(str(knd), 2, s.order)
-        sel = res.kind == knd
-        ssq[sel] = float(np.sum(st.nonzero_weights ** 2))
-        w0[sel] = st.w0
-        p[sel] = st.order
-        es[sel] = st.exponent_step
-    h2 = res.step ** 2
-    a = ssq / h2 ** 2           # squared weights of a direction's own points
-    c = w0 / h2                 # its weight of f(x)
+    a, c, p, es = _noise_weights(res.kind, res.step, s.order)
     G = res.value[:, 0]
     with np.errstate(divide="ignore", invalid="ignore"):
         nxt = np.abs(d) / np.abs(G)
@@ -271,11 +290,10 @@ def _two_level_bounds(res, n, pairs, off, s, noise, rho):
     keep = np.abs(d) * nxt
     # pairs: rows pr, ia, ib
     pr, ia, ib = pairs
-    var = 0.25 * (a[pr] + a[ia] + a[ib]) + (0.5 * (c[pr] - c[ia] - c[ib])) ** 2
     pmin = np.minimum(np.minimum(p[pr], p[ia]), p[ib])
     dP = np.maximum(0.5 * np.abs(d[pr] - d[ia] - d[ib]),
                     0.5 * (keep[pr] + keep[ia] + keep[ib]))
-    r_pair = np.minimum(4.0 * sigma * np.sqrt(var),
+    r_pair = np.minimum(4.0 * sigma * _pair_sd(a, c, pr, ia, ib),
                         NOISE_CAP * 0.5 * (rho[pr] + rho[ia] + rho[ib]))
     e_pair = ((_engine.SAFETY / (2.0 ** pmin - 1.0) + CUSHION) * dP + r_pair
               + eps * np.abs(off))
@@ -301,25 +319,24 @@ def _adaptive_entries(res, n, pairs, s, noise):
     the directions cancels in every difference of the table. Only where the
     directions' steps agree within ``STEPS_APART``: with steps far apart
     the part of ``f`` along the longer steps cancels level by level and can
-    leave a false plateau. The rounding
-    bound of each level of an entry is four standard deviations of the
-    measured noise over the level's weights, as for fixed steps (at most
-    ``NOISE_CAP`` times the engine's bounds once both have passed the
-    kernel's noise check, so noise the table shows is kept while smooth
-    variation ECnoise took for noise is not); with such statistical bounds
-    the reported error discounts the part of the finer neighbour's
-    difference that rounding explains (``denoise`` of the Richardson
-    kernel).
+    leave a false plateau. The rounding bound of each level of an entry is
+    four standard deviations of the measured noise over the level's
+    weights, as for fixed steps (at most ``NOISE_CAP`` times the engine's
+    bounds once both have passed the kernel's noise check, so noise the
+    table shows is kept while smooth variation ECnoise took for noise is
+    not); with such statistical bounds the reported error discounts the
+    part of the finer neighbour's difference that rounding explains
+    (``dD_report`` of the Richardson kernel).
     """
-    if res.levels is None or not np.isfinite(noise[0]):
+    sigma = _noise_sd(noise)
+    if res.levels is None or sigma is None:
         return None
     L, dL, Hl = res.levels
-    sigma = max(float(noise[0]), noise[2] * abs(float(noise[1])) / 8.0)
     pr, ia, ib = pairs
     knd = res.kind
-    rows = np.arange(n)
-    out = [np.full(n, np.nan), np.full(n, np.nan),
-           np.full(pr.size, np.nan), np.full(pr.size, np.nan)]
+    a, c, _, _ = _noise_weights(knd, Hl, s.order)
+    pair_v = np.full(pr.size, np.nan)
+    pair_e = np.full(pr.size, np.nan)
 
     def extrapolate(P, dmodel, dP, st):
         with np.errstate(invalid="ignore"):
@@ -342,27 +359,22 @@ def _adaptive_entries(res, n, pairs, s, noise):
     same = (knd[pr] == knd[ia]) & (knd[pr] == knd[ib]) & (hi <= STEPS_APART * lo)
     for k in np.unique(knd):
         st = get_stencil(str(k), 2, s.order)
-        a = float(np.sum(st.nonzero_weights ** 2)) / Hl ** 4
-        c = st.w0 / Hl ** 2
         sel = np.flatnonzero(knd == k)
-        dP = 4.0 * sigma * np.sqrt(a[sel] + c[sel] ** 2)
-        own_v[sel], own_e[sel] = extrapolate(L[sel], dL[sel], dP, st)
+        own_v[sel], own_e[sel] = extrapolate(
+            L[sel], dL[sel], 4.0 * sigma * np.sqrt(a[sel] + c[sel] ** 2), st)
         sel = np.flatnonzero(same & (knd[pr] == k))
         if sel.size:
             p, q, r = pr[sel], ia[sel], ib[sel]
-            var = 0.25 * (a[p] + a[q] + a[r]) + (0.5 * (c[p] - c[q] - c[r])) ** 2
-            model = 0.5 * (dL[p] + dL[q] + dL[r])
-            dP = 4.0 * sigma * np.sqrt(var)
-            out[2][sel], out[3][sel] = extrapolate(0.5 * (L[p] - L[q] - L[r]), model, dP, st)
-    out[0], out[1] = own_v[rows], own_e[rows]
+            pair_v[sel], pair_e[sel] = extrapolate(
+                0.5 * (L[p] - L[q] - L[r]), 0.5 * (dL[p] + dL[q] + dL[r]),
+                4.0 * sigma * _pair_sd(a, c, p, q, r), st)
     # a pair from its directions' own entries where that is the better
     # estimate (the table's common levels can suit some directions badly)
-    comb_v = 0.5 * (own_v[pr] - own_v[ia] - own_v[ib])
     comb_e = 0.5 * (own_e[pr] + own_e[ia] + own_e[ib])
-    use = np.isfinite(comb_e) & ~(out[3] <= comb_e)
-    out[2] = np.where(use, comb_v, out[2])
-    out[3] = np.where(use, comb_e, out[3])
-    return out
+    use = np.isfinite(comb_e) & ~(pair_e <= comb_e)
+    pair_v = np.where(use, 0.5 * (own_v[pr] - own_v[ia] - own_v[ib]), pair_v)
+    pair_e = np.where(use, comb_e, pair_e)
+    return own_v[:n], own_e[:n], pair_v, pair_e
 
 
 def _engine_rounding(res, G, E):

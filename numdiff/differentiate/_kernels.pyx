@@ -321,15 +321,17 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
             tr_rep = t
             if j + 1 < J and isfinite(R[j + 1][k]):
                 t2 = fabs(R[j + 1][k] - R[j][k])
-                nt = dRr[j + 1][k] + dRr[j][k]
-                t2r = (t2 - nt if t2 > nt else 0.0) * ak * pow(ratio, e0 + k * es)
+                if ddr != NULL:
+                    # only what the reported bounds do not explain
+                    nt = dRr[j + 1][k] + dRr[j][k]
+                    t2r = (t2 - nt if t2 > nt else 0.0) * ak * pow(ratio, e0 + k * es)
+                    if t2r > tr_rep:
+                        tr_rep = t2r
                 t2 = t2 * ak * pow(ratio, e0 + k * es)
                 if t2 > t:
                     t = t2
-                if t2r > tr_rep:
-                    tr_rep = t2r
-            if ddr == NULL:
-                tr_rep = t
+                    if ddr == NULL:
+                        tr_rep = t
             e = safety * t + dR[j][k] + ulp * fabs(R[j][k])
             if e < best:
                 best = e

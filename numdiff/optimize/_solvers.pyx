@@ -468,7 +468,7 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
     cdef int stalls = 0
     # the best point so far (lowest f, then smallest norm(g)): returned
     # unless the first-order test held at the last one
-    cdef double fb = NAN, gnb = INFINITY, gnt
+    cdef double fb = NAN, gnfb = INFINITY, gnb = INFINITY, gnt
     cdef cnp.ndarray g_a = np.zeros(n), p_a = np.zeros(n), xt_a = np.zeros(n)
     cdef cnp.ndarray gt_a = np.zeros(n), s_a = np.zeros(n), y_a = np.zeros(n)
     cdef cnp.ndarray w_a = np.zeros(n), xb_a = np.zeros(n), gb_a = np.zeros(n)
@@ -542,6 +542,7 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
         if not (isfinite(f) and _all_finite(g, n)):
             return ST_NONFINITE, ls_status, f, g_a, nit, None, alpha, _norm_inf(g, n)
         fb, gnb = f, _norm_inf(g, n)
+        gnfb = gnb
         memcpy(xb, xp, n * sizeof(double))
         memcpy(gb, g, n * sizeof(double))
         st = -1
@@ -670,8 +671,8 @@ def run(Objective obj, cnp.ndarray x_a, int method, int search, double c1, doubl
             memcpy(xp, xt, n * sizeof(double))
             memcpy(g, gt, n * sizeof(double))
             nit += 1
-            if f < fb or (f == fb and gnt < _norm_inf(gb, n)):
-                fb = f
+            if f < fb or (f == fb and gnt < gnfb):
+                fb, gnfb = f, gnt
                 memcpy(xb, xp, n * sizeof(double))
                 memcpy(gb, g, n * sizeof(double))
             if gnt < gnb:
