@@ -212,3 +212,40 @@ class VectorizedGradient:
         g = self._run(library)
         exact = _rosen_grad(self.x)
         return float(np.max(np.abs(g - exact)) / np.max(np.abs(exact)))
+
+
+def _noisy(level):
+    """sum(sin(x)) plus deterministic noise of ``level`` (an inner solver's tolerance)."""
+    import hashlib
+
+    def f(x):
+        x = np.asarray(x, dtype=float)
+        h = hashlib.md5(x.tobytes()).digest()[:8]
+        return np.sum(np.sin(x)) + level * (int.from_bytes(h, "little") / 2.0 ** 64 - 0.5)
+    return f
+
+
+class NoisyGradient:
+    """Gradients of a function with noise of 1e-9 far above ``eps |f|``, at
+    20 points in 3 variables: the largest error, numdiff's default and
+    adaptive gradients beside ``approx_derivative``'s 3-point rule."""
+    params = ["numdiff central", "numdiff adaptive", "scipy.approx_derivative"]
+    param_names = ["library"]
+
+    def setup(self, library):
+        self.f = _noisy(1e-9)
+        self.X = np.random.default_rng(1).uniform(-2, 2, (20, 3))
+        self.fn = {
+            "numdiff central": lambda x: nd.gradient(self.f, x),
+            "numdiff adaptive": lambda x: nd.gradient(self.f, x, adaptive=True),
+            "scipy.approx_derivative": lambda x: approx_derivative(self.f, x,
+                                                                   method="3-point"),
+        }[library]
+
+    def time_gradients(self, library):
+        for x in self.X:
+            self.fn(x)
+
+    def track_max_error(self, library):
+        return float(max(np.max(np.abs(self.fn(x) - np.cos(x))) for x in self.X))
+    track_max_error.unit = "absolute error"

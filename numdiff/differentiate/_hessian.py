@@ -306,6 +306,17 @@ def _two_level_bounds(res, n, pairs, off, s, noise, rho):
     return e_diag, e_pair
 
 
+def _levels_disjoint(st, levels):
+    """Whether no point of stencil ``st`` other than ``x`` recurs at a finer
+    level of an adaptive table of ``levels`` levels."""
+    o = np.abs(st.nonzero_offsets) if st.kind == "central" else st.nonzero_offsets
+    o = np.unique(o)
+    for m in range(1, levels):
+        if np.intersect1d(o, o / ADAPTIVE_RATIO ** m).size:
+            return False
+    return True
+
+
 def _adaptive_entries(res, n, pairs, s, noise):
     """The entries extrapolated on their own Richardson tables with the
     measured noise: ``(diagonal value, error, pair value, error)`` (``nan``
@@ -338,18 +349,20 @@ def _adaptive_entries(res, n, pairs, s, noise):
     pair_v = np.full(pr.size, np.nan)
     pair_e = np.full(pr.size, np.nan)
 
-    def extrapolate(P, dmodel, dP, st):
+    def extrapolate(P, dmodel, ind, com, st):
+        # each level's noise: its points other than x (ind) and f(x) (com);
+        # the kernel combines them exactly over the levels
         with np.errstate(invalid="ignore"):
-            est, err, _, _, _ = _kernels.richardson(
+            est, err, _, _, _, ri, rc = _kernels.richardson(
                 np.ascontiguousarray(P.T), np.ascontiguousarray(dmodel.T), ADAPTIVE_RATIO,
                 st.order, st.exponent_step, ADAPTIVE_EXTRAP, _engine.SAFETY,
-                np.finfo(np.float64).eps, np.ascontiguousarray(dP.T), NOISE_CAP)
-        return np.where(np.isfinite(err), est, np.nan), err
+                np.finfo(np.float64).eps, np.ascontiguousarray(ind.T), NOISE_CAP,
+                np.ascontiguousarray(com.T), _levels_disjoint(st, P.shape[1]))
+        return np.where(np.isfinite(err), est, np.nan), err, ri, rc
 
     # every direction on its own (the engine's choice of entry, its error
     # reported with the measured noise)
-    own_v = np.full(knd.size, np.nan)
-    own_e = np.full(knd.size, np.nan)
+    own_v, own_e, own_i, own_c = (np.full(knd.size, np.nan) for _ in range(4))
     # a pair's table only where its directions' steps agree within STEPS_APART:
     # far apart, the part of f along the longer steps cancels in the table
     # and leaves a false plateau (badly scaled x)
@@ -360,17 +373,24 @@ def _adaptive_entries(res, n, pairs, s, noise):
     for k in np.unique(knd):
         st = get_stencil(str(k), 2, s.order)
         sel = np.flatnonzero(knd == k)
-        own_v[sel], own_e[sel] = extrapolate(
-            L[sel], dL[sel], 4.0 * sigma * np.sqrt(a[sel] + c[sel] ** 2), st)
+        own_v[sel], own_e[sel], own_i[sel], own_c[sel] = extrapolate(
+            L[sel], dL[sel], 4.0 * sigma * np.sqrt(a[sel]), 4.0 * sigma * c[sel], st)
         sel = np.flatnonzero(same & (knd[pr] == k))
         if sel.size:
             p, q, r = pr[sel], ia[sel], ib[sel]
-            pair_v[sel], pair_e[sel] = extrapolate(
+            pair_v[sel], pair_e[sel], _, _ = extrapolate(
                 0.5 * (L[p] - L[q] - L[r]), 0.5 * (dL[p] + dL[q] + dL[r]),
-                4.0 * sigma * _pair_sd(a, c, p, q, r), st)
+                4.0 * sigma * np.sqrt(0.25 * (a[p] + a[q] + a[r])),
+                4.0 * sigma * 0.5 * (c[p] - c[q] - c[r]), st)
     # a pair from its directions' own entries where that is the better
-    # estimate (the table's common levels can suit some directions badly)
-    comb_e = 0.5 * (own_e[pr] + own_e[ia] + own_e[ib])
+    # estimate (the table's common levels can suit some directions badly):
+    # half the three truncation parts, and the rounding of the combination,
+    # whose points are distinct but for f(x) (in quadrature, f(x) coherently)
+    own_r = np.hypot(own_i, own_c)
+    rest = own_e - own_r
+    comb_e = 0.5 * (rest[pr] + rest[ia] + rest[ib]) + 0.5 * np.sqrt(
+        own_i[pr] ** 2 + own_i[ia] ** 2 + own_i[ib] ** 2
+        + (own_c[pr] - own_c[ia] - own_c[ib]) ** 2)
     use = np.isfinite(comb_e) & ~(pair_e <= comb_e)
     pair_v = np.where(use, 0.5 * (own_v[pr] - own_v[ia] - own_v[ib]), pair_v)
     pair_e = np.where(use, comb_e, pair_e)

@@ -19,7 +19,7 @@ Design
 """
 import numpy as np
 cimport numpy as cnp
-from libc.math cimport fabs, pow, isfinite, INFINITY, NAN
+from libc.math cimport fabs, pow, isfinite, sqrt, INFINITY, NAN
 from cpython.float cimport PyFloat_Check, PyFloat_AS_DOUBLE
 
 cnp.import_array()
@@ -226,11 +226,31 @@ def sweep(object func, tuple args, dict kwargs, cnp.ndarray x,
     return nfev
 
 
+cdef inline void _noise_parts(const double* ddr, const double* ddc, Py_ssize_t stride,
+                              const double* coef, Py_ssize_t ncoef, Py_ssize_t top,
+                              bint indep, double* ind, double* com) noexcept nogil:
+    """Noise of ``sum_m coef[m] d_{top-m}`` (``m < ncoef``): ``ind`` bounds
+    its part from the values other than the shared one (in quadrature when
+    the levels' points are distinct and their noise ``indep``endent, else
+    added, which bounds a standard deviation whatever the correlation), and
+    ``com`` is the signed part of the shared value."""
+    cdef double si = 0.0, sl = 0.0, sc = 0.0, v
+    cdef Py_ssize_t m
+    for m in range(ncoef):
+        v = coef[m] * ddr[(top - m) * stride]
+        si += v * v
+        sl += fabs(v)
+        sc += coef[m] * ddc[(top - m) * stride]
+    ind[0] = sqrt(si) if indep else sl
+    com[0] = sc
+
+
 cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
                           Py_ssize_t stride, double ratio, int e0, int es,
                           int kmax, double safety, double ulp, const double* ddr,
-                          double rcap, double* est, double* err, int* jbest,
-                          int* kbest, double* trunc) noexcept nogil:
+                          const double* ddc, bint indep, double rcap, double* est,
+                          double* err, int* jbest, int* kbest, double* trunc,
+                          double* rind, double* rcom) noexcept nogil:
     """Richardson table for one element; keep the entry with least error.
 
     ``d[j*stride]`` is the difference quotient at step ``h_j = h_0 ratio**-j``
@@ -242,44 +262,79 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
     of the value are added. The entry with the least such error is chosen.
 
     ``ddr`` (or NULL) are other rounding bounds for the reported error,
-    statistical ones from a measured noise, at most ``rcap`` times the
-    bounds ``dd`` after both have passed the noise check (a measured noise
-    far above what the table shows is smooth variation taken for noise;
-    noise the table shows raises ``dd`` too): the choice is made as above,
-    and the chosen entry's error is then reported with them, counting of
-    the finer difference only what exceeds the two entries' ``ddr``
-    bounds: finer levels are noisier, and a difference their rounding
-    explains says nothing about the chosen entry's truncation (the choice
-    keeps the whole difference, which guards against a chance agreement
-    with the coarser neighbour). ``trunc`` receives the truncation part
-    (``safety`` times the estimate) of the reported error. See Richardson
-    (1911) and Lyness & Moler (1966).
+    statistical ones from a measured noise (a multiple of each level's
+    standard deviation). Without ``ddc`` they are propagated through the
+    table as ``dd`` are (worst case). With ``ddc`` the noise of every level
+    is split in two: ``ddr`` its part from the values of ``f`` at points
+    other than the shared ``f(x)``, ``ddc`` the signed part of ``f(x)``.
+    Entry ``(j, k)`` is the fixed combination ``sum_m w_m d_{j-m}`` of its
+    levels, so its shared part is ``sum_m w_m ddc_{j-m}`` exactly and its
+    other part ``sqrt(sum_m (w_m ddr_{j-m})**2)`` when the levels' points
+    are distinct (``indep``; independent noise), else ``sum_m |w_m|
+    ddr_{j-m}`` (a bound whatever the correlation); the two parts are
+    independent and combine in quadrature. The difference of two
+    neighbours is treated the same way. ``rind`` and ``rcom`` receive the
+    two parts of the chosen entry's reported bound (NAN without ``ddc``).
+
+    The reported bounds are at most ``rcap`` times the bounds ``dd`` after
+    both have passed the noise check (a measured noise far above what the
+    table shows is smooth variation taken for noise; noise the table shows
+    raises ``dd`` too): the choice is made as above, and the chosen entry's
+    error is then reported with them, counting of the finer difference only
+    what exceeds the rounding bound of that difference: finer levels are
+    noisier, and a difference their rounding explains says nothing about
+    the chosen entry's truncation (the choice keeps the whole difference,
+    which guards against a chance agreement with the coarser neighbour).
+    ``trunc`` receives the truncation part (``safety`` times the estimate)
+    of the reported error. See Richardson (1911) and Lyness & Moler (1966).
     """
     cdef double R[MAX_LEVELS][MAX_EXTRAP + 1]
     cdef double dR[MAX_LEVELS][MAX_EXTRAP + 1]
     cdef double dRr[MAX_LEVELS][MAX_EXTRAP + 1]
+    # W[k][m]: weight of level j - m in column k (the same for every j)
+    cdef double W[MAX_EXTRAP + 1][MAX_EXTRAP + 2]
+    cdef double Wd[MAX_EXTRAP + 2]
+    cdef double pi, pc, nt2, unscaled
+    cdef Py_ssize_t m
     cdef double a, ak, t, t2, nt, t2r, tr_rep, e, best = INFINITY
     cdef Py_ssize_t j, k
-    cdef int kk
+    cdef bint split = ddr != NULL and ddc != NULL
     est[0] = NAN
     err[0] = INFINITY
     jbest[0] = -1
     kbest[0] = -1
     trunc[0] = NAN
+    rind[0] = NAN
+    rcom[0] = NAN
     if J > MAX_LEVELS:
         J = MAX_LEVELS
     if kmax > MAX_EXTRAP:
         kmax = MAX_EXTRAP
+    W[0][0] = 1.0
+    for k in range(1, kmax + 1):
+        a = 1.0 / (pow(ratio, e0 + (k - 1) * es) - 1.0)
+        for m in range(k + 1):
+            W[k][m] = ((1.0 + a) * W[k - 1][m] if m < k else 0.0) - (
+                a * W[k - 1][m - 1] if m > 0 else 0.0)
     for j in range(J):
         R[j][0] = d[j * stride]
         dR[j][0] = dd[j * stride]
-        dRr[j][0] = ddr[j * stride] if ddr != NULL else dR[j][0]
+        if ddr == NULL:
+            dRr[j][0] = dR[j][0]
+        elif not split:
+            dRr[j][0] = ddr[j * stride]
+        else:
+            dRr[j][0] = sqrt(ddr[j * stride] ** 2 + ddc[j * stride] ** 2)
     for k in range(1, kmax + 1):
         a = 1.0 / (pow(ratio, e0 + (k - 1) * es) - 1.0)
         for j in range(k, J):
             R[j][k] = R[j][k - 1] + (R[j][k - 1] - R[j - 1][k - 1]) * a
             dR[j][k] = dR[j][k - 1] * (1.0 + a) + dR[j - 1][k - 1] * a
-            dRr[j][k] = dRr[j][k - 1] * (1.0 + a) + dRr[j - 1][k - 1] * a
+            if split:
+                _noise_parts(ddr, ddc, stride, &W[k][0], k + 1, j, indep, &pi, &pc)
+                dRr[j][k] = sqrt(pi * pi + pc * pc)
+            else:
+                dRr[j][k] = dRr[j][k - 1] * (1.0 + a) + dRr[j - 1][k - 1] * a
     # Noise check: in the last column the truncation error at the finest
     # steps is negligible, so differences there are rounding. When they
     # exceed the modelled bound (f loses digits to internal cancellation),
@@ -322,8 +377,18 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
             if j + 1 < J and isfinite(R[j + 1][k]):
                 t2 = fabs(R[j + 1][k] - R[j][k])
                 if ddr != NULL:
-                    # only what the reported bounds do not explain
+                    # only what the reported bounds do not explain: the
+                    # difference's own bound with the split noise, else
+                    # the two entries' bounds added
                     nt = dRr[j + 1][k] + dRr[j][k]
+                    if split:
+                        for m in range(k + 2):
+                            Wd[m] = (W[k][m] if m <= k else 0.0) - (
+                                W[k][m - 1] if m >= 1 else 0.0)
+                        _noise_parts(ddr, ddc, stride, Wd, k + 2, j + 1, indep, &pi, &pc)
+                        nt2 = sqrt(pi * pi + pc * pc) * gamma_r
+                        if nt2 < nt:
+                            nt = nt2
                     t2r = (t2 - nt if t2 > nt else 0.0) * ak * pow(ratio, e0 + k * es)
                     if t2r > tr_rep:
                         tr_rep = t2r
@@ -340,43 +405,68 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
                 jbest[0] = <int> j
                 kbest[0] = <int> k
                 trunc[0] = safety * tr_rep
+    if split and jbest[0] >= 0:
+        # the chosen entry's two parts, scaled as its bound was
+        j = jbest[0]
+        k = kbest[0]
+        _noise_parts(ddr, ddc, stride, &W[k][0], k + 1, j, indep, &pi, &pc)
+        unscaled = sqrt(pi * pi + pc * pc)
+        g = dRr[j][k] / unscaled if unscaled > 0 else 0.0
+        rind[0] = pi * g
+        rcom[0] = pc * g
 
 
 def richardson(const double[:, ::1] D, const double[:, ::1] dD, double ratio,
                int e0, int es, int kmax, double safety, double ulp,
-               const double[:, ::1] dD_report=None, double report_cap=INFINITY):
+               const double[:, ::1] dD_report=None, double report_cap=INFINITY,
+               const double[:, ::1] dD_common=None, bint independent=True):
     """Best Richardson estimate and its error for every column of ``D``.
 
     ``D`` and ``dD`` have shape ``(J, N)``: level ``j`` is the difference
     quotient at step ``h_0 ratio**-j`` and its rounding bound. Returns
-    ``(estimate, error, level, column)`` arrays of length ``N``; elements with
-    no finite entry get ``nan`` and ``inf``. ``dD_report`` (shape of ``dD``)
-    and ``report_cap``: rounding bounds for the reported errors, see
-    ``_richardson_one``.
+    ``(estimate, error, level, column, truncation)`` arrays of length ``N``;
+    elements with no finite entry get ``nan`` and ``inf``. ``dD_report``
+    (shape of ``dD``) and ``report_cap``: rounding bounds for the reported
+    errors. ``dD_common`` (shape of ``dD``, needs ``dD_report``) splits
+    them: ``dD_report`` is then the part of the values other than the one
+    all levels share, ``dD_common`` the signed part of that value, and
+    ``independent`` says whether the levels' other points are distinct; two
+    more arrays are returned, the two parts of each reported rounding
+    bound. See ``_richardson_one``.
     """
     cdef Py_ssize_t J = D.shape[0], N = D.shape[1], i
     if J > MAX_LEVELS:
         raise ValueError(f"at most {MAX_LEVELS} step levels are supported")
+    cdef bint has_r = dD_report is not None
+    if has_r and (dD_report.shape[0] != J or dD_report.shape[1] != N):
+        raise ValueError("dD_report must have the shape of dD")
+    cdef bint has_c = dD_common is not None
+    if has_c and (not has_r or dD_common.shape[0] != J or dD_common.shape[1] != N):
+        raise ValueError("dD_common needs dD_report and must have the shape of dD")
     est_a = np.empty(N)
     err_a = np.empty(N)
     jb_a = np.empty(N, dtype=np.intc)
     kb_a = np.empty(N, dtype=np.intc)
     tr_a = np.empty(N)
+    ri_a = np.empty(N)
+    rc_a = np.empty(N)
     cdef double[::1] tr = tr_a
     cdef double[::1] est = est_a
     cdef double[::1] err = err_a
     cdef int[::1] jb = jb_a
     cdef int[::1] kb = kb_a
-    if N == 0:
-        return est_a, err_a, jb_a, kb_a, tr_a
-    cdef bint has_r = dD_report is not None
-    if has_r and (dD_report.shape[0] != J or dD_report.shape[1] != N):
-        raise ValueError("dD_report must have the shape of dD")
-    with nogil:
-        for i in range(N):
-            _richardson_one(&D[0, i], &dD[0, i], J, N, ratio, e0, es, kmax, safety, ulp,
-                            &dD_report[0, i] if has_r else NULL, report_cap,
-                            &est[i], &err[i], &jb[i], &kb[i], &tr[i])
+    cdef double[::1] ri = ri_a
+    cdef double[::1] rc = rc_a
+    if N > 0:
+        with nogil:
+            for i in range(N):
+                _richardson_one(&D[0, i], &dD[0, i], J, N, ratio, e0, es, kmax, safety, ulp,
+                                &dD_report[0, i] if has_r else NULL,
+                                &dD_common[0, i] if has_c else NULL, independent,
+                                report_cap, &est[i], &err[i], &jb[i], &kb[i], &tr[i],
+                                &ri[i], &rc[i])
+    if has_c:
+        return est_a, err_a, jb_a, kb_a, tr_a, ri_a, rc_a
     return est_a, err_a, jb_a, kb_a, tr_a
 
 
@@ -451,7 +541,7 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
     cdef double Dj[64]
     cdef double dDj[64]
     cdef double Hj[64]
-    cdef double est, err, tr
+    cdef double est, err, tr, ri, rc
     cdef int jb, kb, j
     if not _call_float(func, x, args, kwargs, has_kw, &f0):
         return None
@@ -504,7 +594,8 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
         nfev += offsets.shape[0]
         dDj[j] = eps * S / pow(Hj[j], nderiv)
     _richardson_one(Dj, dDj, levels, 1, ratio, order, estep, kmax, safety,
-                    2.220446049250313e-16, NULL, INFINITY, &est, &err, &jb, &kb, &tr)
+                    2.220446049250313e-16, NULL, NULL, True, INFINITY, &est, &err, &jb, &kb,
+                    &tr, &ri, &rc)
     if jb < 0 or not isfinite(err):
         return None
     return est, err, Hj[jb], nfev
