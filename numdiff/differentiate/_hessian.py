@@ -330,14 +330,23 @@ def _adaptive_entries(res, n, pairs, s, noise):
     the directions cancels in every difference of the table. Only where the
     directions' steps agree within ``STEPS_APART``: with steps far apart
     the part of ``f`` along the longer steps cancels level by level and can
-    leave a false plateau. The rounding bound of each level of an entry is
-    four standard deviations of the measured noise over the level's
-    weights, as for fixed steps (at most ``NOISE_CAP`` times the engine's
-    bounds once both have passed the kernel's noise check, so noise the
-    table shows is kept while smooth variation ECnoise took for noise is
-    not); with such statistical bounds the reported error discounts the
-    part of the finer neighbour's difference that rounding explains
-    (``dD_report`` of the Richardson kernel).
+    leave a false plateau.
+
+    The rounding bound of an entry is four standard deviations of its own
+    rounding error under the measured noise ``sigma``, as for fixed steps.
+    Each level's noise is given to the Richardson kernel in two parts, the
+    values at points other than ``x`` and the shared ``f(x)``; the kernel
+    combines them exactly over the levels the entry uses (the first in
+    quadrature where the stencil's points are distinct between levels,
+    :func:`_levels_disjoint`, else added). The bound is at most
+    ``NOISE_CAP`` times the engine's once both have passed the kernel's
+    noise check, so noise the table shows is kept while smooth variation
+    ECnoise took for noise is not. With such statistical bounds the reported
+    error discounts the part of the finer neighbour's difference that
+    rounding explains (``dD_report`` of the kernel). A pair from its
+    directions' own entries (the fallback) adds half their truncation parts
+    and combines their rounding parts the same way: their points are
+    distinct but for ``f(x)``.
     """
     sigma = _noise_sd(noise)
     if res.levels is None or sigma is None:

@@ -113,9 +113,9 @@ def run(quick=False):
                  "grad=": "grad= (4 routes)"}[mode]
         rows.append(Row("hessians", "error estimates", f"{label}: covered fraction", cnt,
                         cov, None, None, "-", None, None, None, 0.95, kind="at_least"))
-        # each entry judged by its own two step levels (fixed steps) or its
-        # own Richardson table (adaptive), with the measured noise of f, see
-        # docs/user_guide/hessians.rst
+        # each entry judged by its own two step levels (fixed steps), its own
+        # Richardson table (adaptive), with the measured noise of f, or by
+        # the first-derivative engine (grad=); see docs/user_guide/hessians.rst
         rows.append(Row("hessians", "error estimates",
                         f"{label}: median estimate/true", cnt, med, None, None, "-", None,
                         None, None, 10.0))
