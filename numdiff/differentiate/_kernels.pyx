@@ -261,12 +261,11 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
     ``safety``; the propagated rounding bound and one unit in the last place
     of the value are added. The entry with the least such error is chosen.
 
-    ``ddr`` (or NULL) are other rounding bounds for the reported error,
-    statistical ones from a measured noise (a multiple of each level's
-    standard deviation). Without ``ddc`` they are propagated through the
-    table as ``dd`` are (worst case). With ``ddc`` the noise of every level
-    is split in two: ``ddr`` its part from the values of ``f`` at points
-    other than the shared ``f(x)``, ``ddc`` the signed part of ``f(x)``.
+    ``ddr`` and ``ddc`` (both or neither NULL) are other rounding bounds
+    for the reported error, statistical ones from a measured noise (a
+    multiple of each level's standard deviation), split in two: ``ddr`` the
+    part from the values of ``f`` at points other than the shared ``f(x)``,
+    ``ddc`` the signed part of ``f(x)``.
     Entry ``(j, k)`` is the fixed combination ``sum_m w_m d_{j-m}`` of its
     levels, so its shared part is ``sum_m w_m ddc_{j-m}`` exactly and its
     other part ``sqrt(sum_m (w_m ddr_{j-m})**2)`` when the levels' points
@@ -274,7 +273,7 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
     ddr_{j-m}`` (a bound whatever the correlation); the two parts are
     independent and combine in quadrature. The difference of two
     neighbours is treated the same way. ``rind`` and ``rcom`` receive the
-    two parts of the chosen entry's reported bound (NAN without ``ddc``).
+    two parts of the chosen entry's reported bound (NAN without them).
 
     The reported bounds are at most ``rcap`` times the bounds ``dd`` after
     both have passed the noise check (a measured noise far above what the
@@ -292,13 +291,13 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
     cdef double dR[MAX_LEVELS][MAX_EXTRAP + 1]
     cdef double dRr[MAX_LEVELS][MAX_EXTRAP + 1]
     # W[k][m]: weight of level j - m in column k (the same for every j)
-    cdef double W[MAX_EXTRAP + 1][MAX_EXTRAP + 2]
+    cdef double W[MAX_EXTRAP + 1][MAX_EXTRAP + 1]
     cdef double Wd[MAX_EXTRAP + 2]
-    cdef double pi, pc, nt2, unscaled
+    cdef double pi, pc, unscaled
     cdef Py_ssize_t m
     cdef double a, ak, t, t2, nt, t2r, tr_rep, e, best = INFINITY
     cdef Py_ssize_t j, k
-    cdef bint split = ddr != NULL and ddc != NULL
+    cdef bint split = ddr != NULL
     est[0] = NAN
     err[0] = INFINITY
     jbest[0] = -1
@@ -319,12 +318,7 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
     for j in range(J):
         R[j][0] = d[j * stride]
         dR[j][0] = dd[j * stride]
-        if ddr == NULL:
-            dRr[j][0] = dR[j][0]
-        elif not split:
-            dRr[j][0] = ddr[j * stride]
-        else:
-            dRr[j][0] = sqrt(ddr[j * stride] ** 2 + ddc[j * stride] ** 2)
+        dRr[j][0] = sqrt(ddr[j * stride] ** 2 + ddc[j * stride] ** 2) if split else dR[j][0]
     for k in range(1, kmax + 1):
         a = 1.0 / (pow(ratio, e0 + (k - 1) * es) - 1.0)
         for j in range(k, J):
@@ -334,7 +328,7 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
                 _noise_parts(ddr, ddc, stride, &W[k][0], k + 1, j, indep, &pi, &pc)
                 dRr[j][k] = sqrt(pi * pi + pc * pc)
             else:
-                dRr[j][k] = dRr[j][k - 1] * (1.0 + a) + dRr[j - 1][k - 1] * a
+                dRr[j][k] = dR[j][k]
     # Noise check: in the last column the truncation error at the finest
     # steps is negligible, so differences there are rounding. When they
     # exceed the modelled bound (f loses digits to internal cancellation),
@@ -353,7 +347,7 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
             for j in range(k, J):
                 dR[j][k] *= gamma
                 dRr[j][k] *= gamma_r
-    if ddr != NULL:
+    if split:
         # the reported bounds at most ``rcap`` times the (checked) model's
         for k in range(0, kmax + 1):
             for j in range(k, J):
@@ -376,26 +370,22 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
             tr_rep = t
             if j + 1 < J and isfinite(R[j + 1][k]):
                 t2 = fabs(R[j + 1][k] - R[j][k])
-                if ddr != NULL:
+                if split:
                     # only what the reported bounds do not explain: the
-                    # difference's own bound with the split noise, else
-                    # the two entries' bounds added
-                    nt = dRr[j + 1][k] + dRr[j][k]
-                    if split:
-                        for m in range(k + 2):
-                            Wd[m] = (W[k][m] if m <= k else 0.0) - (
-                                W[k][m - 1] if m >= 1 else 0.0)
-                        _noise_parts(ddr, ddc, stride, Wd, k + 2, j + 1, indep, &pi, &pc)
-                        nt2 = sqrt(pi * pi + pc * pc) * gamma_r
-                        if nt2 < nt:
-                            nt = nt2
+                    # difference's own bound (at most the two entries'
+                    # capped bounds added)
+                    for m in range(k + 2):
+                        Wd[m] = (W[k][m] if m <= k else 0.0) - (
+                            W[k][m - 1] if m >= 1 else 0.0)
+                    _noise_parts(ddr, ddc, stride, Wd, k + 2, j + 1, indep, &pi, &pc)
+                    nt = min(sqrt(pi * pi + pc * pc) * gamma_r, dRr[j + 1][k] + dRr[j][k])
                     t2r = (t2 - nt if t2 > nt else 0.0) * ak * pow(ratio, e0 + k * es)
                     if t2r > tr_rep:
                         tr_rep = t2r
                 t2 = t2 * ak * pow(ratio, e0 + k * es)
                 if t2 > t:
                     t = t2
-                    if ddr == NULL:
+                    if not split:
                         tr_rep = t
             e = safety * t + dR[j][k] + ulp * fabs(R[j][k])
             if e < best:
@@ -426,23 +416,22 @@ def richardson(const double[:, ::1] D, const double[:, ::1] dD, double ratio,
     quotient at step ``h_0 ratio**-j`` and its rounding bound. Returns
     ``(estimate, error, level, column, truncation)`` arrays of length ``N``;
     elements with no finite entry get ``nan`` and ``inf``. ``dD_report``
-    (shape of ``dD``) and ``report_cap``: rounding bounds for the reported
-    errors. ``dD_common`` (shape of ``dD``, needs ``dD_report``) splits
-    them: ``dD_report`` is then the part of the values other than the one
-    all levels share, ``dD_common`` the signed part of that value, and
-    ``independent`` says whether the levels' other points are distinct; two
-    more arrays are returned, the two parts of each reported rounding
-    bound. See ``_richardson_one``.
+    and ``dD_common`` (together, each of the shape of ``dD``) and
+    ``report_cap``: statistical rounding bounds for the reported errors,
+    ``dD_report`` the part of the values other than the one all levels
+    share, ``dD_common`` the signed part of that value; ``independent``
+    says whether the levels' other points are distinct. With them two more
+    arrays are returned, the two parts of each reported rounding bound. See
+    ``_richardson_one``.
     """
     cdef Py_ssize_t J = D.shape[0], N = D.shape[1], i
     if J > MAX_LEVELS:
         raise ValueError(f"at most {MAX_LEVELS} step levels are supported")
     cdef bint has_r = dD_report is not None
-    if has_r and (dD_report.shape[0] != J or dD_report.shape[1] != N):
-        raise ValueError("dD_report must have the shape of dD")
-    cdef bint has_c = dD_common is not None
-    if has_c and (not has_r or dD_common.shape[0] != J or dD_common.shape[1] != N):
-        raise ValueError("dD_common needs dD_report and must have the shape of dD")
+    if has_r != (dD_common is not None) or has_r and (
+            dD_report.shape[0] != J or dD_report.shape[1] != N
+            or dD_common.shape[0] != J or dD_common.shape[1] != N):
+        raise ValueError("dD_report and dD_common go together, each of the shape of dD")
     est_a = np.empty(N)
     err_a = np.empty(N)
     jb_a = np.empty(N, dtype=np.intc)
@@ -462,10 +451,10 @@ def richardson(const double[:, ::1] D, const double[:, ::1] dD, double ratio,
             for i in range(N):
                 _richardson_one(&D[0, i], &dD[0, i], J, N, ratio, e0, es, kmax, safety, ulp,
                                 &dD_report[0, i] if has_r else NULL,
-                                &dD_common[0, i] if has_c else NULL, independent,
+                                &dD_common[0, i] if has_r else NULL, independent,
                                 report_cap, &est[i], &err[i], &jb[i], &kb[i], &tr[i],
                                 &ri[i], &rc[i])
-    if has_c:
+    if has_r:
         return est_a, err_a, jb_a, kb_a, tr_a, ri_a, rc_a
     return est_a, err_a, jb_a, kb_a, tr_a
 
