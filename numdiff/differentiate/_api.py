@@ -343,10 +343,12 @@ def _first_probe(sweeper, xc, st, eps_f, dtype, D, S, Q, h, nfev, flags):
     variables decides: a variable keeps its step unless the smaller step
     changes its quotient by more than both quotients' rounding (the test of
     ``_engine.refine_step``, which continues for the variables that move).
-    Returns ``((D, S, Q, h), nfev, resume)``: ``resume=(moved, change)``
-    for ``refine_step`` to continue from (``moved`` empty: every step is
-    final), or ``None`` when this shortcut does not apply (steps to grow,
-    values not finite, stencils reaching across zero).
+    Returns ``((D, S, Q, h), nfev, resume)``: ``resume=(moved, change, D0,
+    S0, h0, nz0)`` for ``refine_step`` to continue from (``moved`` empty:
+    every step is final; ``D0, S0, h0`` the moved variables' values at the
+    step before, ``nz0`` the rounding of their change), or ``None`` when
+    this shortcut does not apply (steps to grow, values not finite, stencils
+    reaching across zero).
     """
     initial = (D, S, Q, h)
     if flags is None:
@@ -365,6 +367,10 @@ def _first_probe(sweeper, xc, st, eps_f, dtype, D, S, Q, h, nfev, flags):
     if not moved.any():
         return initial, nfev, (idx[:0], diff[:0])
     m = idx[moved]
+    # the step before, for refine_step to return to where f is noisy
+    before = (D[m].copy(), S[m].copy(), h[m].copy(),
+              4.0 * eps_f * (np.max(S[m], axis=1) / h[m] ** st.n
+                             + np.max(Sn[moved], axis=1) / hn[moved] ** st.n))
     if m.size:
         D[m], h[m] = Dn[moved], hn[moved]
         if S.shape[1] == Sn.shape[1]:
@@ -372,7 +378,7 @@ def _first_probe(sweeper, xc, st, eps_f, dtype, D, S, Q, h, nfev, flags):
         else:        # S and Q reduced to one column per variable
             S[m, 0] = np.max(Sn[moved], axis=1)
             Q[m, 0] = np.max(np.abs(Qn[moved]), axis=1)
-    return initial, nfev, (m, diff[moved])
+    return initial, nfev, (m, diff[moved]) + before
 
 
 def _vectorized_first(s, st, scalar_out):

@@ -409,6 +409,151 @@ MAX_PROBES = 6
 MAX_DOWN_PROBES = 12
 
 
+class _PairLog:
+    """Where the step shrinking should stop when ``f`` is noisy.
+
+    Noise in ``f`` far above ``eps |f|`` (an inner solver's tolerance, a
+    simulation) makes a quotient's error grow like ``1 / h**n``: successive
+    quotients then differ more and more as the step shrinks, far above the
+    rounding model. Unresolved variation on a shorter scale than the step
+    (a pole or a steep front between the stencil's points) looks alike at
+    first, so the shrinking continues through such changes; variation is
+    resolved further down, where the changes fall like truncation, while
+    noise never is. The log follows every coordinate's pairs of successive
+    steps. A shrinking that ends as usual (two quotients that agree within
+    their rounding, or a change that stops falling near the rounding level,
+    at most 1000 times the model, which misjudges the rounding where
+    ``f`` is near zero) keeps its last step, as does one whose last
+    change fell like truncation (32 times or more) to a tenth of the values. One that ended otherwise (out of steps or probes, or stopped
+    far above the rounding) takes the step whose quotient agrees with both
+    neighbours' (to a tenth and a quarter of their size: a value that
+    means something, at the end of a resolved front), the best such. A
+    change that grew like noise (4 times or more, far above the rounding
+    model) after a small one (a quarter of the quotients, the run's first,
+    or after one of at most a half where the quotients had grown steadily
+    with one sign: a value, not a chance agreement of noise) stops the
+    shrinking; its value is the one before the noise (the
+    coarser step of the small change when that change was itself far above
+    the rounding model, 30 times, else its finer step). Where nothing
+    means something, the first step is kept: noise grows ``R**n`` per
+    probe, so it is the least noisy. This is the choice of the step at the
+    smallest difference of successive estimates (Stepleman & Winarsky
+    1979), made robust to noise, applied to the steps the check visits
+    anyway: no extra evaluation.
+    """
+
+    def __init__(self, active, D, S, h, resume):
+        self.rows = np.full(h.shape[0], -1, np.intp)
+        self.rows[active] = np.arange(active.size)
+        k = active.size
+        self.settled = np.zeros(k, bool)   # the shrinking ended near the rounding
+        self.resolved = np.zeros(k, bool)  # the last change fell like truncation
+        self.noisy = np.zeros(k, bool)     # stopped where a change grew like noise
+        self.last = np.full(k, np.inf)     # the last change
+        self.last_rel = np.full(k, np.inf)  # and relative to the quotients
+        self.prior_rel = np.full(k, np.inf)  # the one before, relative
+        self.pairs = np.zeros(k, np.intp)  # pairs seen
+        # the quotients grew steadily, one sign (a front being resolved)
+        self.steady = np.ones(k, bool)
+        self.on = k > 0
+        if not self.on:
+            return
+        D0, S0, h0 = D[active], S[active], h[active]
+        if resume is not None and len(resume) > 2:
+            # the caller's first probe: its pair (the step before, then this one)
+            D0, S0, h0 = (np.asarray(a, dtype=np.float64) for a in resume[2:5])
+        # a step whose quotient agrees with both neighbours' (a value that
+        # means something), and how well (the larger relative change)
+        self.agree = np.full(k, np.inf)
+        self.middle = [D0.copy(), S0.copy(), h0.copy()]
+        # the last pair's coarser step and rounding model; where noise was
+        # seen, that step (the value before the noise)
+        self.before = [D0.copy(), S0.copy(), h0.copy()]
+        self.last_nz = np.zeros(k)
+        self.start = [D0.copy(), S0.copy(), h0.copy()]
+        if resume is not None and len(resume) > 2:
+            r = np.arange(k)
+            ones = np.ones(k, bool)
+            self._log(r, ones, ones, resume[1], resume[5], (D0, S0, h0),
+                      (D[active], S[active], h[active]), np.max(np.abs(D[active]), axis=1))
+            self.resolved[:] = True
+
+    def _log(self, r, valid, moved, diff, nz, coarse, fine, scale):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = np.where(scale > 0, diff / scale, np.inf)
+        score = np.maximum(rel, self.last_rel[r])
+        mid = valid & (self.last_rel[r] <= 0.1) & (rel <= 0.25) & (score < self.agree[r])
+        if mid.any():
+            rm = r[mid]
+            self.agree[rm] = score[mid]
+            for keep, a in zip(self.middle, coarse):
+                keep[rm] = a[mid]
+        j = np.argmax(np.abs(fine[0]), axis=1)[:, None]
+        a, b = (np.take_along_axis(q, j, axis=1)[:, 0] for q in (coarse[0], fine[0]))
+        self.steady[r] &= ~valid | ((a * b > 0) & (np.abs(b) >= np.abs(a)))
+        self.last[r] = np.where(valid, diff, np.inf)
+        self.prior_rel[r] = self.last_rel[r]
+        self.last_rel[r] = np.where(valid, rel, np.inf)
+        self.pairs[r] += 1
+        self.last_nz[r] = nz
+        for keep, a in zip(self.before, coarse):
+            keep[r] = a
+
+    def noise_grew(self, active, valid, diff, nz, D, S, h):
+        """Pairs whose change grew like noise (4 times or more, far above the
+        rounding model) after a change small beside the quotients (a quarter,
+        the run's first or after one of at most a half): noise, not a front
+        being resolved (whose changes stay as large as the quotients). Their
+        shrinking stops."""
+        if not self.on:
+            return np.zeros(active.size, bool)
+        r = self.rows[active]
+        # the small change: the run's first, or one that agrees with the
+        # change before it after quotients that grew steadily with one sign
+        # (a front resolved, not a chance agreement of noise)
+        meant = (self.pairs[r] == 1) | ((self.prior_rel[r] <= 0.5) & self.steady[r])
+        grew = valid & (diff >= 4.0 * self.last[r]) & (self.last_rel[r] <= 0.25) & meant & (
+            diff > 30.0 * nz)
+        # the value before the noise: the coarser step of the last pair when
+        # its change was noise already, else this pair's coarser step
+        back = grew & (self.last[r] > 30.0 * self.last_nz[r])
+        stay = grew & ~back
+        for keep, a in zip(self.start, self.before):
+            keep[r[back]] = a[r[back]]
+        for keep, a in zip(self.start, (D, S, h)):
+            keep[r[stay]] = a[active[stay]]
+        self.noisy[r[grew]] = True
+        return grew
+
+    def record(self, active, valid, moved, fell, diff, nz, D, S, h, Dn, Sn, hn, scale):
+        """One probe: ``valid`` pairs (both quotients finite, no jump across
+        zero), of which ``moved`` went on to the finer step, and ``fell``
+        changed like truncation; ``scale`` the size of the finer quotients."""
+        if not self.on:
+            return
+        r = self.rows[active]
+        self.settled[r] = valid & ~moved & (diff <= 1e3 * nz)
+        self.resolved[r] = np.where(valid, fell, self.resolved[r])
+        self._log(r, valid, moved, diff, nz, (D[active], S[active], h[active]), (Dn, Sn, hn),
+                  scale)
+
+    def choose(self, D, S, h):
+        """Replace ``D, S, h`` of the coordinates that ended in noise."""
+        if not self.on:
+            return
+        coords = np.flatnonzero(self.rows >= 0)
+        r = self.rows[coords]
+        noise = (self.pairs[r] > 0) & (self.noisy[r] | ~self.settled[r] & ~self.resolved[r])
+        # a value that agrees with both neighbours, unless the shrinking
+        # stopped at the first sign of noise (then the value before it),
+        # else the first step
+        mid = noise & np.isfinite(self.agree[r]) & ~self.noisy[r]
+        for take, (Dk, Sk, hk) in ((mid, self.middle), (noise & ~mid, self.start)):
+            if take.any():
+                i, rk = coords[take], r[take]
+                D[i], S[i], h[i] = Dk[rk], Sk[rk], hk[rk]
+
+
 def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
                 cols=None, noise_abs=None, resume=None):
     """Default-step check: shrink or grow the step where the values demand it.
@@ -498,6 +643,7 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
         active = np.asarray(resume[0], dtype=np.intp)
         prev[active] = resume[1]
         probes = range(1, MAX_DOWN_PROBES)
+    pairs = _PairLog(active, D, S, h, resume)
     # A flagged stencil that reaches across zero from a non-zero x (where
     # log, sqrt, 1/x and x log x are singular) first jumps to a step that
     # keeps it on x's side; the values across the singularity are not a
@@ -511,6 +657,14 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
             break
         factor = first if probe == 0 else 1.0 / R
         Hn = _actual(xc[active], (h[active] * factor)[None, :], dtype)
+        # a step that no longer shrinks (the spacing of x reached) tells nothing
+        shrinks = Hn[0] < h[active]
+        if not shrinks.all():
+            active, Hn = active[shrinks], Hn[:, shrinks]
+            if probe == 0:
+                crosses = crosses[shrinks]
+            if active.size == 0:
+                break
         Dn, Sn, _, ne = sweeper(idx[active], st, np.ascontiguousarray(Hn), True)
         nfev += ne
         Dn, Sn, hn = Dn[0], Sn[0], Hn[0]
@@ -521,18 +675,27 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
             nz = noise(S[active], h[active]) + noise(Sn, hn)
             truncating = diff > nz
             # the truncation regime: differences fall like R**-p; far above
-            # the rounding level (1000x, more than any misjudged noise), a
-            # difference that does not fall yet is pre-asymptotic, not noise
+            # the rounding level (1000x), a difference that does not fall
+            # yet is pre-asymptotic (or noise: see _PairLog), not rounding
             falling = (diff * R ** p / 8.0 <= prev[active]) | (diff > 1e3 * nz)
         jumped = crosses if probe == 0 else np.zeros(active.size, bool)
         moved = (old_bad & new_ok) | (~old_bad & new_ok & truncating & (falling | jumped))
+        moved &= ~pairs.noise_grew(active, ~old_bad & new_ok & ~jumped, diff, nz, D, S, h)
         still_bad = old_bad & ~new_ok
+        with np.errstate(invalid="ignore"):
+            # a fall like truncation's (32 times: R**p = 64 for p = 2), to a
+            # tenth of the values
+            fell = ((diff * 32.0 <= prev[active])
+                    & (diff <= 0.1 * np.max(np.abs(Dn[:, c]), axis=1)))
+        pairs.record(active, ~old_bad & new_ok & ~jumped, moved, fell, diff, nz, D, S, h,
+                     Dn, red(Sn), hn, np.max(np.abs(Dn[:, c]), axis=1))
         a_m = active[moved]
         D[a_m], S[a_m], h[a_m] = Dn[moved], red(Sn[moved]), hn[moved]
         prev[a_m] = np.where(old_bad[moved] | jumped[moved], np.inf, diff[moved])
         a_b = active[still_bad]
         h[a_b] = hn[still_bad]
         active = active[moved | still_bad]
+    pairs.choose(D, S, h)
     # grow: the first probe jumps to where the predicted rounding and
     # truncation errors balance (rounding falls as h**-n, truncation grows as
     # h**p), at least 8x and at most 0.1 max(1, |x|) or the room in the box;

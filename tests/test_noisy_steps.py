@@ -1,0 +1,86 @@
+"""The default step under noise far above ``eps |f|``, and short-scale fronts.
+
+Noise in ``f`` (an inner solver's tolerance, a simulation) makes difference
+quotients change more and more as the step shrinks; the curvature check must
+not read that as truncation and shrink the step into the noise. Fronts and
+poles narrower than the default step look alike at first and must still be
+resolved.
+"""
+import hashlib
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import numdiff as nd
+
+
+def _tag(x, salt):
+    """A deterministic pseudo-random number in [-1/2, 1/2) per point."""
+    b = np.ascontiguousarray(np.asarray(x, dtype=np.float64)).tobytes() + salt
+    return int.from_bytes(hashlib.md5(b).digest()[:8], "little") / 2.0 ** 64 - 0.5
+
+
+def _noisy_sum_sin(level, salt=b""):
+    def f(x):
+        return np.sum(np.sin(x)) + level * _tag(x, salt)
+    return f
+
+
+#: the default central step at |x| <= 1 (eps**(1/3) times a constant near 1)
+H0 = 6e-6
+
+
+@pytest.mark.parametrize("kw, bound", [({}, 1e-2), ({"method": "forward"}, 3e-2),
+                                       ({"adaptive": True}, 1e-5)])
+def test_gradient_of_a_noisy_function_stays_near_the_noise_level(kw, bound):
+    # noise 1e-9: the default step's own error is about 1e-9 / 6e-6 = 2e-4;
+    # shrinking into the noise gave errors of 1e6 and more
+    X = np.random.default_rng(1).uniform(-2, 2, (20, 3))
+    worst = 0.0
+    for t, x in enumerate(X):
+        g = nd.gradient(_noisy_sum_sin(1e-9, bytes([t])), x, **kw)
+        worst = max(worst, np.max(np.abs(g - np.cos(x))))
+    assert worst <= bound
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(-12, -6), st.lists(st.floats(-2, 2), min_size=3, max_size=3),
+       st.integers(0, 255), st.sampled_from(["central", "forward"]))
+def test_noisy_gradient_error_is_a_few_noise_quotients(log_level, x, salt, method):
+    level = 10.0 ** log_level
+    x = np.array(x)
+    g = nd.gradient(_noisy_sum_sin(level, bytes([salt])), x, method=method)
+    # noise sigma at the default step h0 gives errors of order sigma / h0
+    # (forward differences use a larger step: a smaller quotient); the
+    # truncation at h0 is below 1e-9
+    assert np.max(np.abs(g - np.cos(x))) <= 50 * level / H0 + 1e-8
+
+
+@pytest.mark.parametrize("method", ["central", "forward"])
+def test_derivative_of_pure_noise_keeps_the_least_noisy_step(method):
+    # f' = 0: every quotient is noise, the smallest step the noisiest
+    level = 1e-9
+    xs = np.linspace(0.3, 1.3, 60)
+
+    def f(v):
+        return 1.0 + 0.0 * v + level * np.array([_tag(p, b"z") for p in np.ravel(v)]
+                                                ).reshape(np.shape(v))
+    d = nd.derivative(f, xs, method=method)
+    assert np.max(np.abs(d)) <= 10 * level / H0
+
+
+@pytest.mark.parametrize("f, x, truth, rtol", [
+    # a steep front (scale 1e-6) in float32: resolved at the smallest steps
+    (lambda x: np.arctan(1e6 * (x - 0.5)), np.float32(0.500001),
+     lambda x: 1e6 / (1 + (1e6 * (x - 0.5)) ** 2), 2e-2),
+    # a pole 1e-5 away in float32
+    (lambda x: 1 / (x - 1.00001), np.float32(1.0), lambda x: -1 / (x - 1.00001) ** 2, 1e-2),
+    # fast oscillation: float32 rounding of the argument 3e4 is noise of 1e-3
+    (lambda x: np.sin(1e4 * x), np.float32(3.0), lambda x: 1e4 * np.cos(1e4 * x), 5e-3),
+    # in float64 the oscillation is resolved (the default step is 1e-6 * 6)
+    (lambda x: np.sin(1e4 * x), 1.0, lambda x: 1e4 * np.cos(1e4 * x), 1e-7),
+])
+def test_short_scales_are_still_resolved(f, x, truth, rtol):
+    t = truth(np.float64(x))
+    assert abs(nd.derivative(f, x) - t) <= rtol * abs(t)
