@@ -690,6 +690,9 @@ def derivative(f, x, *, n=1, method="central", order=2, step=None, adaptive=Fals
                                                                   "full_output"), order)
     fast = _scalar_fast_path(f, x, n, method, order, step, adaptive, bounds, args,
                              kwargs, full_output)
+    declined = 0
+    if type(fast) is int:
+        declined, fast = fast, None
     if fast is not None:
         return fast
     if (method in ("complex", "cs") and type(x) is float and n == 1 and step is None
@@ -730,7 +733,7 @@ def derivative(f, x, *, n=1, method="central", order=2, step=None, adaptive=Fals
         res.value[bad0] = np.nan
         res.error[bad0] = np.nan
         res.failed |= bad0
-    res.nfev += x.size
+    res.nfev += x.size + declined
     _engine.warn_failed(res)
     value = res.value[:, 0].reshape(x.shape)
     out = _finish(value, res_dtype)
@@ -751,7 +754,9 @@ def _scalar_fast_path(f, x, n, method, order, step, adaptive, bounds, args, kwar
 
     Only plain, already-valid arguments qualify; anything else (and any case
     where the compiled kernel declines) goes through the general engine,
-    which also produces the error messages.
+    which also produces the error messages. Where the kernel declines after
+    evaluating ``f``, the number of those evaluations (an int) is returned,
+    for the engine's count.
     """
     if not (isinstance(x, (float, int)) and not isinstance(x, bool)
             and step is None and bounds is None and type(args) is tuple
@@ -791,8 +796,8 @@ def _scalar_fast_path(f, x, n, method, order, step, adaptive, bounds, args, kwar
         f, x, args, kwargs if kwargs else None, *params, adaptive, ADAPTIVE_LEVELS,
         ADAPTIVE_RATIO, ADAPTIVE_EXTRAP, min(top, 0.5 * max(1.0, abs(x)) / st.reach),
         _engine.SAFETY, _engine.DOWN_FACTOR, _engine.UP_FACTOR, st.curvature_weight_ratio)
-    if r is None:
-        return None
+    if type(r) is int:
+        return r            # the evaluations spent before declining
     value, err, h, nfev = r
     if not full_output:
         return np.float64(value)

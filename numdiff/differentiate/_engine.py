@@ -421,18 +421,23 @@ class _PairLog:
     resolved further down, where the changes fall like truncation, while
     noise never is. The log follows every coordinate's pairs of successive
     steps. A shrinking that ends as usual (two quotients that agree within
-    their rounding, or a change that stops falling near the rounding level,
-    at most 1000 times the model, which misjudges the rounding where
+    their rounding, or a change that stops falling near the rounding level:
+    at most 30 times the model, or 1000 times where no change had grown
+    fourfold far above it before, as the model misjudges the rounding where
     ``f`` is near zero) keeps its last step, as does one whose last
-    change fell like truncation (32 times or more) to a tenth of the values. One that ended otherwise (out of steps or probes, or stopped
+    change fell like truncation (32 times or more) to a tenth of the values
+    after a change of at most half the values or after quotients that grew
+    steadily with one sign (a front, which may turn over as it resolves). One that ended otherwise (out of steps or probes, or stopped
     far above the rounding) takes the step whose quotient agrees with both
-    neighbours' (to a tenth and a quarter of their size: a value that
-    means something, at the end of a resolved front), the best such. A
+    neighbours' (to a tenth and a quarter of their size, after a change of
+    at most half the values or quotients that grew steadily with one sign:
+    a value that means something, at the end of a resolved front), the
+    best such. A
     change that grew like noise (4 times or more, far above the rounding
-    model) after a small one (a quarter of the quotients, the run's first,
-    or after one of at most a half where the quotients had grown steadily
-    with one sign: a value, not a chance agreement of noise) stops the
-    shrinking; its value is the one before the noise (the
+    model) after a small one (a quarter of the quotients: the run's first,
+    one after another of 2% or less, or one after one of at most a half
+    where the quotients had grown steadily with one sign; a value, not a
+    chance agreement of noise) stops the shrinking; its value is the one before the noise (the
     coarser step of the small change when that change was itself far above
     the rounding model, 30 times, else its finer step). Where nothing
     means something, the first step is kept: noise grows ``R**n`` per
@@ -455,6 +460,8 @@ class _PairLog:
         self.pairs = np.zeros(k, np.intp)  # pairs seen
         # the quotients grew steadily, one sign (a front being resolved)
         self.steady = np.ones(k, bool)
+        self.steady_before = np.ones(k, bool)  # the same, one pair earlier
+        self.grown = np.zeros(k, bool)     # a change grew 4 times far above rounding
         self.on = k > 0
         if not self.on:
             return
@@ -482,7 +489,10 @@ class _PairLog:
         with np.errstate(divide="ignore", invalid="ignore"):
             rel = np.where(scale > 0, diff / scale, np.inf)
         score = np.maximum(rel, self.last_rel[r])
-        mid = valid & (self.last_rel[r] <= 0.1) & (rel <= 0.25) & (score < self.agree[r])
+        # (after values that meant something or grew steadily with one sign:
+        # not a chance agreement of noisy quotients)
+        mid = (valid & (self.last_rel[r] <= 0.1) & (rel <= 0.25) & (score < self.agree[r])
+               & (self.steady_before[r] | (self.prior_rel[r] <= 0.5)))
         if mid.any():
             rm = r[mid]
             self.agree[rm] = score[mid]
@@ -490,6 +500,7 @@ class _PairLog:
                 keep[rm] = a[mid]
         j = np.argmax(np.abs(fine[0]), axis=1)[:, None]
         a, b = (np.take_along_axis(q, j, axis=1)[:, 0] for q in (coarse[0], fine[0]))
+        self.steady_before[r] = self.steady[r]
         self.steady[r] &= ~valid | ((a * b > 0) & (np.abs(b) >= np.abs(a)))
         self.last[r] = np.where(valid, diff, np.inf)
         self.prior_rel[r] = self.last_rel[r]
@@ -508,10 +519,12 @@ class _PairLog:
         if not self.on:
             return np.zeros(active.size, bool)
         r = self.rows[active]
-        # the small change: the run's first, or one that agrees with the
-        # change before it after quotients that grew steadily with one sign
-        # (a front resolved, not a chance agreement of noise)
-        meant = (self.pairs[r] == 1) | ((self.prior_rel[r] <= 0.5) & self.steady[r])
+        # the small change: the run's first, one after another as small
+        # (2% of the quotients), or one that agrees with the change before
+        # it after quotients that grew steadily with one sign (a front
+        # resolved, not a chance agreement of noise)
+        meant = ((self.pairs[r] == 1) | ((self.prior_rel[r] <= 0.5) & self.steady[r])
+                 | (np.maximum(self.prior_rel[r], self.last_rel[r]) <= 0.02))
         grew = valid & (diff >= 4.0 * self.last[r]) & (self.last_rel[r] <= 0.25) & meant & (
             diff > 30.0 * nz)
         # the value before the noise: the coarser step of the last pair when
@@ -532,7 +545,14 @@ class _PairLog:
         if not self.on:
             return
         r = self.rows[active]
-        self.settled[r] = valid & ~moved & (diff <= 1e3 * nz)
+        ended = valid & ~moved
+        self.settled[r] = ended & ((diff <= 30.0 * nz)
+                                   | ((diff <= 1e3 * nz) & ~self.grown[r]))
+        self.grown[r] |= valid & (diff >= 4.0 * self.last[r]) & (diff > 30.0 * nz)
+        # a fall to a value after values that meant something, or after a
+        # front's steady growth (which may turn over as it resolves), not a
+        # chance agreement of two noisy quotients
+        fell = fell & ((self.last_rel[r] <= 0.5) | self.steady_before[r])
         self.resolved[r] = np.where(valid, fell, self.resolved[r])
         self._log(r, valid, moved, diff, nz, (D[active], S[active], h[active]), (Dn, Sn, hn),
                   scale)

@@ -496,10 +496,11 @@ cdef inline int _call_float(object func, double pt, tuple args, dict kwargs,
 cdef int _stencil_at(object func, double x, double h, tuple args, dict kwargs,
                      bint has_kw, const double[::1] offsets, const double[::1] weights,
                      double w0, double f0, const double[::1] qw, double q0,
-                     int nderiv, double* D, double* S, double* Q) except -1:
+                     int nderiv, double* D, double* S, double* Q, int* calls) except -1:
     cdef Py_ssize_t k
     cdef double y, d = 0.0, s = fabs(w0 * f0), q = 0.0
     for k in range(offsets.shape[0]):
+        calls[0] += 1
         if not _call_float(func, x + offsets[k] * h, args, kwargs, has_kw, &y):
             return 0
         d += weights[k] * (y - f0)
@@ -519,7 +520,8 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
                       double binom, double h_default, double eps, bint adaptive,
                       int levels, double ratio, int kmax, double h_top, double safety,
                       double down_factor, double up_factor, double qratio):
-    """Scalar derivative at a float64 point, or ``None`` to fall back.
+    """Scalar derivative at a float64 point, or the evaluations spent
+    before falling back (an int).
 
     Returns ``(value, error, step, nfev)``; ``error`` is ``nan`` unless
     ``adaptive``.
@@ -532,29 +534,28 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
     cdef double Hj[64]
     cdef double est, err, tr, ri, rc
     cdef int jb, kb, j
-    if not _call_float(func, x, args, kwargs, has_kw, &f0):
-        return None
     nfev += 1
+    if not _call_float(func, x, args, kwargs, has_kw, &f0):
+        return nfev
     if not isfinite(f0):
-        return None
+        return nfev
     h = _actual_step(x, h_default)
     # a stencil reaching across zero from x != 0 goes to the engine's check
     if x > 0 and x + offsets[0] * h <= 0:
-        return None
+        return nfev
     if x < 0 and x + offsets[offsets.shape[0] - 1] * h >= 0:
-        return None
+        return nfev
     if not _stencil_at(func, x, h, args, kwargs, has_kw, offsets, weights, w0, f0,
-                       qweights, q0, nderiv, &D, &S, &Q):
-        return None
-    nfev += offsets.shape[0]
+                       qweights, q0, nderiv, &D, &S, &Q, &nfev):
+        return nfev
     if not isfinite(D):
-        return None
+        return nfev
     if qweights is not None:
         # the curvature check of the engine (refine_step), same formulas
         dn = fabs(D)
         if dn == 0:
             if eps * S / pow(h, nderiv) > 1e-8 * max(1.0, fabs(Q) / pow(h, qorder)):
-                return None
+                return nfev
         da = fabs(Q) / pow(h, qorder)
         if qorder > nderiv:
             rho = h * da / dn if dn > 0 else INFINITY
@@ -568,25 +569,24 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
         rnd = eps * S / (pow(h, nderiv) * dn) if dn > 0 else INFINITY
         opt = pow(eps, order / (order + <double> nderiv))
         if trunc > down_factor * opt and trunc > 10.0 * rnd:
-            return None
+            return nfev
         if rnd > up_factor * opt and trunc < 1e-3 * rnd and isfinite(rnd):
-            return None
+            return nfev
     if not adaptive:
         return D, NAN, h, nfev
     if levels > 64:
-        return None
+        return nfev
     for j in range(levels):
         Hj[j] = _actual_step(x, h_top * pow(ratio, -j))
         if not _stencil_at(func, x, Hj[j], args, kwargs, has_kw, offsets, weights, w0,
-                           f0, None, 0.0, nderiv, &Dj[j], &S, &Q):
-            return None
-        nfev += offsets.shape[0]
+                           f0, None, 0.0, nderiv, &Dj[j], &S, &Q, &nfev):
+            return nfev
         dDj[j] = eps * S / pow(Hj[j], nderiv)
     _richardson_one(Dj, dDj, levels, 1, ratio, order, estep, kmax, safety,
                     2.220446049250313e-16, NULL, NULL, True, INFINITY, &est, &err, &jb, &kb,
                     &tr, &ri, &rc)
     if jb < 0 or not isfinite(err):
-        return None
+        return nfev
     return est, err, Hj[jb], nfev
 
 
