@@ -414,37 +414,40 @@ class _PairLog:
 
     Noise in ``f`` far above ``eps |f|`` (an inner solver's tolerance, a
     simulation) makes a quotient's error grow like ``1 / h**n``: successive
-    quotients then differ more and more as the step shrinks, far above the
+    quotients differ more and more as the step shrinks, far above the
     rounding model. Unresolved variation on a shorter scale than the step
     (a pole or a steep front between the stencil's points) looks alike at
     first, so the shrinking continues through such changes; variation is
-    resolved further down, where the changes fall like truncation, while
-    noise never is. The log follows every coordinate's pairs of successive
-    steps. A shrinking that ends as usual (two quotients that agree within
-    their rounding, or a change that stops falling near the rounding level:
-    at most 30 times the model, or 1000 times where no change had grown
-    fourfold far above it before, as the model misjudges the rounding where
-    ``f`` is near zero) keeps its last step, as does one whose last
-    change fell like truncation (32 times or more) to a tenth of the values
-    after a change of at most half the values or after quotients that grew
-    steadily with one sign (a front, which may turn over as it resolves). One that ended otherwise (out of steps or probes, or stopped
-    far above the rounding) takes the step whose quotient agrees with both
-    neighbours' (to a tenth and a quarter of their size, after a change of
-    at most half the values or quotients that grew steadily with one sign:
-    a value that means something, at the end of a resolved front), the
-    best such. A
-    change that grew like noise (4 times or more, far above the rounding
-    model) after a small one (a quarter of the quotients: the run's first,
-    one after another of 2% or less, or one after one of at most a half
-    where the quotients had grown steadily with one sign; a value, not a
-    chance agreement of noise) stops the shrinking; its value is the one before the noise (the
-    coarser step of the small change when that change was itself far above
-    the rounding model, 30 times, else its finer step). Where nothing
-    means something, the first step is kept: noise grows ``R**n`` per
-    probe, so it is the least noisy. This is the choice of the step at the
-    smallest difference of successive estimates (Stepleman & Winarsky
-    1979), made robust to noise, applied to the steps the check visits
-    anyway: no extra evaluation.
+    resolved further down, noise never is. The log follows every
+    coordinate's pairs of successive steps:
+
+    * A change that grows like noise (4 times or more, far above the
+      rounding model) after a small one (a quarter of the quotients; the
+      run's first, one after another of 2% or less, or one after one of at
+      most a half where the quotients had grown steadily with one sign: a
+      value, not a chance agreement of noise) stops the shrinking. The value
+      is the one before the noise: the coarser step of the small change when
+      that change was itself far above the rounding model (30 times), else
+      its finer step.
+    * A shrinking that ends as usual keeps its last step: two quotients
+      that agree within their rounding, or a change that stops falling near
+      the rounding level (at most 30 times the model, or 1000 times where
+      no change had grown fourfold far above it, as the model misjudges the
+      rounding where ``f`` is near zero); so does one whose last change fell
+      like truncation (32 times or more) to a tenth of the values, after a
+      change of at most half the values or quotients that grew steadily with
+      one sign (a front, which may turn over as it resolves).
+    * One that ended otherwise (out of steps or probes, or stopped far above
+      the rounding) takes the step whose quotient agrees with both
+      neighbours' (to a tenth and a quarter, after a change of at most half
+      the values or steady growth: a value at the end of a resolved front),
+      the best such; where none does, the first step, which is the least
+      noisy (noise grows ``R**n`` per probe), unless its quotient is not
+      finite.
+
+    This is the choice of the step at the smallest difference of successive
+    estimates (Stepleman & Winarsky 1979), made robust to noise and applied
+    to the steps the check visits anyway: no extra evaluation.
     """
 
     def __init__(self, active, D, S, h, resume):
@@ -568,7 +571,10 @@ class _PairLog:
         # stopped at the first sign of noise (then the value before it),
         # else the first step
         mid = noise & np.isfinite(self.agree[r]) & ~self.noisy[r]
-        for take, (Dk, Sk, hk) in ((mid, self.middle), (noise & ~mid, self.start)):
+        # the first step, unless its quotient is not finite (a domain edge
+        # inside its stencil)
+        first = noise & ~mid & np.isfinite(self.start[0][r]).all(axis=1)
+        for take, (Dk, Sk, hk) in ((mid, self.middle), (first, self.start)):
             if take.any():
                 i, rk = coords[take], r[take]
                 D[i], S[i], h[i] = Dk[rk], Sk[rk], hk[rk]
