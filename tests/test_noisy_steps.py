@@ -88,3 +88,19 @@ def test_derivative_of_pure_noise_keeps_the_least_noisy_step(method):
 def test_short_scales_are_still_resolved(f, x, truth, rtol):
     t = truth(np.float64(x))
     assert abs(nd.derivative(f, x) - t) <= rtol * abs(t)
+
+
+@pytest.mark.parametrize("f, x, method, truth, rtol", [
+    # a singularity 1e-12 away, followed by forward steps down to x's spacing
+    (lambda x: 1 / x, np.float32(1e-12), "forward", lambda x: -1 / x ** 2, 0.1),
+    (np.log, 1e-14, "forward", lambda x: 1 / x, 1e-2),
+    # the first stencil reaches past log's domain edge (a value not finite)
+    (lambda x: np.log(x - 1), 1 + 1e-15, "central", lambda x: 1 / (x - 1), 0.05),
+])
+def test_fronts_followed_to_the_end_keep_their_last_step(f, x, method, truth, rtol):
+    # quotients that grow by a power law and then turn over are a front
+    # being resolved, not noise: the shrinking's last step is kept
+    t = truth(np.float64(x))
+    v, info = nd.derivative(f, x, method=method, full_output=True)
+    assert abs(v - t) <= rtol * abs(t)
+    assert abs(v - t) <= info.error

@@ -464,6 +464,9 @@ class _PairLog:
         # the quotients grew steadily, one sign (a front being resolved)
         self.steady = np.ones(k, bool)
         self.steady_before = np.ones(k, bool)  # the same, one pair earlier
+        self.ratio = np.full(k, np.nan)    # the last growth of the quotients
+        self.phase = np.zeros(k, np.int8)  # front: 0 growing, 1 turning over, 2 not one
+        self.law_len = np.zeros(k, np.intp)  # pairs of power-law growth
         self.grown = np.zeros(k, bool)     # a change grew 4 times far above rounding
         self.on = k > 0
         if not self.on:
@@ -503,8 +506,23 @@ class _PairLog:
                 keep[rm] = a[mid]
         j = np.argmax(np.abs(fine[0]), axis=1)[:, None]
         a, b = (np.take_along_axis(q, j, axis=1)[:, 0] for q in (coarse[0], fine[0]))
-        self.steady_before[r] = self.steady[r]
-        self.steady[r] &= ~valid | ((a * b > 0) & (np.abs(b) >= np.abs(a)))
+        self.steady_before[r] = np.where(valid, self.steady[r], self.steady_before[r])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.abs(b / a)
+            before = self.ratio[r]
+            # a power law: each growth within 1.5 times the one before
+            lawful = ~np.isfinite(before) | ((ratio <= 1.5 * before) & (ratio * 1.5 >= before))
+            one_sign = a * b > 0
+            self.steady[r] &= ~valid | (one_sign & (ratio >= 1.0))
+            # a front: quotients that grow by a power law, then (as it is
+            # resolved) by less and less, with one sign
+            law = valid & (self.phase[r] == 0) & one_sign & (ratio >= 1.0) & lawful
+            turn = valid & (self.phase[r] <= 1) & ~law & one_sign & (
+                ratio <= np.maximum(np.nan_to_num(before, nan=np.inf), 1.1))
+        self.law_len[r] += law
+        self.phase[r] = np.where(~valid, self.phase[r], np.where(law, self.phase[r],
+                                                                 np.where(turn, 1, 2)))
+        self.ratio[r] = np.where(valid, ratio, self.ratio[r])
         self.last[r] = np.where(valid, diff, np.inf)
         self.prior_rel[r] = self.last_rel[r]
         self.last_rel[r] = np.where(valid, rel, np.inf)
@@ -512,6 +530,19 @@ class _PairLog:
         self.last_nz[r] = nz
         for keep, a in zip(self.before, coarse):
             keep[r] = a
+
+    def front(self, r):
+        """Quotients that grew by a power law (each growth within 1.5 times
+        the one before, one sign, two pairs or more), then by less and less
+        as the front is resolved: not noise."""
+        return (self.law_len[r] >= 2) & (self.phase[r] <= 1)
+
+    def floored(self, coords):
+        """Coordinates whose step reached the spacing of ``x``: a front
+        still being followed keeps its last step."""
+        if self.on:
+            r = self.rows[coords]
+            self.settled[r] |= self.front(r)
 
     def noise_grew(self, active, valid, diff, nz, D, S, h):
         """Pairs whose change grew like noise (4 times or more, far above the
@@ -573,7 +604,8 @@ class _PairLog:
         mid = noise & np.isfinite(self.agree[r]) & ~self.noisy[r]
         # the first step, unless its quotient is not finite (a domain edge
         # inside its stencil)
-        first = noise & ~mid & np.isfinite(self.start[0][r]).all(axis=1)
+        first = noise & ~mid & np.isfinite(self.start[0][r]).all(axis=1) & (
+            self.noisy[r] | ~self.front(r))
         for take, (Dk, Sk, hk) in ((mid, self.middle), (first, self.start)):
             if take.any():
                 i, rk = coords[take], r[take]
@@ -686,6 +718,7 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
         # a step that no longer shrinks (the spacing of x reached) tells nothing
         shrinks = Hn[0] < h[active]
         if not shrinks.all():
+            pairs.floored(active[~shrinks])
             active, Hn = active[shrinks], Hn[:, shrinks]
             if probe == 0:
                 crosses = crosses[shrinks]
