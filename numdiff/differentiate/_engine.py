@@ -443,7 +443,10 @@ class _PairLog:
       the values or steady growth: a value at the end of a resolved front),
       the best such; where none does, the first step, which is the least
       noisy (noise grows ``R**n`` per probe), unless its quotient is not
-      finite.
+      finite or the quotients grew by a power law (each growth within 1.5
+      times the one before, one sign) and then by less and less: a pole or
+      front followed to the last probe or to the spacing of ``x``, whose
+      last step is kept.
 
     This is the choice of the step at the smallest difference of successive
     estimates (Stepleman & Winarsky 1979), made robust to noise and applied
