@@ -363,14 +363,12 @@ def _first_probe(sweeper, xc, st, eps_f, dtype, D, S, Q, h, nfev, flags):
     Dn, Sn, Qn, ne = sweeper(idx, st, Hn, True, True)
     Dn, Sn, Qn, hn = Dn[0], Sn[0], Qn[0], Hn[0]
     nfev += ne
-    moved, diff = _kernels.first_probe_moves(D, S, idx, Dn, Sn, h, hn, eps_f, st.n)
+    moved, diff, nz = _kernels.first_probe_moves(D, S, idx, Dn, Sn, h, hn, eps_f, st.n)
     if not moved.any():
         return initial, nfev, (idx[:0], diff[:0])
     m = idx[moved]
     # the step before, for refine_step to return to where f is noisy
-    before = (D[m].copy(), S[m].copy(), h[m].copy(),
-              4.0 * eps_f * (np.max(S[m], axis=1) / h[m] ** st.n
-                             + np.max(Sn[moved], axis=1) / hn[moved] ** st.n))
+    before = (D[m].copy(), S[m].copy(), h[m].copy(), nz[moved])
     if m.size:
         D[m], h[m] = Dn[moved], hn[moved]
         if S.shape[1] == Sn.shape[1]:

@@ -475,7 +475,7 @@ class _PairLog:
         if not self.on:
             return
         D0, S0, h0 = D[active], S[active], h[active]
-        if resume is not None and len(resume) > 2:
+        if resume is not None:
             # the caller's first probe: its pair (the step before, then this one)
             D0, S0, h0 = (np.asarray(a, dtype=np.float64) for a in resume[2:5])
         # a step whose quotient agrees with both neighbours' (a value that
@@ -487,11 +487,12 @@ class _PairLog:
         self.before = [D0.copy(), S0.copy(), h0.copy()]
         self.last_nz = np.zeros(k)
         self.start = [D0.copy(), S0.copy(), h0.copy()]
-        if resume is not None and len(resume) > 2:
+        if resume is not None:
             r = np.arange(k)
             ones = np.ones(k, bool)
             self._log(r, ones, ones, resume[1], resume[5], (D0, S0, h0),
                       (D[active], S[active], h[active]), np.max(np.abs(D[active]), axis=1))
+            # one pair and no other: the shrinking's last step, as before
             self.resolved[:] = True
 
     def _log(self, r, valid, moved, diff, nz, coarse, fine, scale):
@@ -742,15 +743,15 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
             falling = (diff * R ** p / 8.0 <= prev[active]) | (diff > 1e3 * nz)
         jumped = crosses if probe == 0 else np.zeros(active.size, bool)
         moved = (old_bad & new_ok) | (~old_bad & new_ok & truncating & (falling | jumped))
-        moved &= ~pairs.noise_grew(active, ~old_bad & new_ok & ~jumped, diff, nz, D, S, h)
+        valid = ~old_bad & new_ok & ~jumped      # a pair of two finite quotients
+        moved &= ~pairs.noise_grew(active, valid, diff, nz, D, S, h)
         still_bad = old_bad & ~new_ok
+        scale = np.max(np.abs(Dn[:, c]), axis=1)
         with np.errstate(invalid="ignore"):
             # a fall like truncation's (32 times: R**p = 64 for p = 2), to a
             # tenth of the values
-            fell = ((diff * 32.0 <= prev[active])
-                    & (diff <= 0.1 * np.max(np.abs(Dn[:, c]), axis=1)))
-        pairs.record(active, ~old_bad & new_ok & ~jumped, moved, fell, diff, nz, D, S, h,
-                     Dn, red(Sn), hn, np.max(np.abs(Dn[:, c]), axis=1))
+            fell = (diff * 32.0 <= prev[active]) & (diff <= 0.1 * scale)
+        pairs.record(active, valid, moved, fell, diff, nz, D, S, h, Dn, red(Sn), hn, scale)
         a_m = active[moved]
         D[a_m], S[a_m], h[a_m] = Dn[moved], red(Sn[moved]), hn[moved]
         prev[a_m] = np.where(old_bad[moved] | jumped[moved], np.inf, diff[moved])

@@ -968,13 +968,16 @@ def first_probe_moves(const double[:, ::1] D, const double[:, ::1] S,
     column per output, or one already reduced). A variable moves when its
     new quotients are finite and differ from the old ones by more than
     both rounding levels, ``4 eps max S / h**n`` each (the test of
-    ``_engine.refine_step``). Returns ``(moved, change)``.
+    ``_engine.refine_step``). Returns ``(moved, change, rounding)``, the
+    last the sum of the two levels.
     """
     cdef Py_ssize_t nr = idx.shape[0], m = D.shape[1], r, t, i
     cdef double diff, s0, s1, d
     cdef bint ok
     moved_a = np.zeros(nr, dtype=bool)
     diff_a = np.empty(nr)
+    nz_a = np.empty(nr)
+    cdef double[::1] rounding = nz_a
     cdef cnp.uint8_t[::1] moved = moved_a.view(np.uint8)
     cdef double[::1] change = diff_a
     for r in range(nr):
@@ -994,6 +997,6 @@ def first_probe_moves(const double[:, ::1] D, const double[:, ::1] S,
         for t in range(Sn.shape[1]):
             s1 = max(s1, Sn[r, t])
         change[r] = diff
-        moved[r] = ok and diff > 4.0 * eps * (s0 / _ipow(h[i], nderiv)
-                                            + s1 / _ipow(hn[r], nderiv))
-    return moved_a, diff_a
+        rounding[r] = 4.0 * eps * (s0 / _ipow(h[i], nderiv) + s1 / _ipow(hn[r], nderiv))
+        moved[r] = ok and diff > rounding[r]
+    return moved_a, diff_a, nz_a
