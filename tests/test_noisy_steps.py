@@ -4,7 +4,9 @@ Noise in ``f`` (an inner solver's tolerance, a simulation) makes difference
 quotients change more and more as the step shrinks; the curvature check must
 not read that as truncation and shrink the step into the noise. Fronts and
 poles narrower than the default step look alike at first and must still be
-resolved.
+resolved, and oscillations far shorter than the step (whose quotients jump
+by as much as ``f``) are not noise. Error bounds count the rounding of a
+scaled argument inside ``f`` (``eps |x f'|``).
 """
 import hashlib
 
@@ -104,3 +106,41 @@ def test_fronts_followed_to_the_end_keep_their_last_step(f, x, method, truth, rt
     v, info = nd.derivative(f, x, method=method, full_output=True)
     assert abs(v - t) <= rtol * abs(t)
     assert abs(v - t) <= info.error
+
+
+@pytest.mark.parametrize("w, x", [(5.656e6, 0.3), (1.14e7, 0.9), (2.297e7, 1.7),
+                                  (5.527e8, 1.7), (8.978e8, 0.3)])
+def test_oscillation_shorter_than_the_step_is_not_taken_for_noise(w, x):
+    # sin(w x) with w h0 >> 1: quotients at the first steps are aliases of
+    # size 1/h that agree by chance, then jump. The jump is as large as f
+    # itself (noise would be far smaller), so the shrinking goes on until the
+    # oscillation is resolved
+    t = w * np.cos(w * x)
+    v, info = nd.derivative(lambda x: np.sin(w * x), x, full_output=True)
+    assert abs(v - t) <= 1e-3 * abs(t)
+    assert abs(v - t) <= info.error
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(3, 10), st.floats(0.1, 3), st.sampled_from(["central", "forward", "backward"]))
+def test_fast_oscillations_are_resolved_or_bounded(log_w, x, method):
+    # the error estimate also counts the rounding of w x inside f (eps |x f'|
+    # per value), which dominates once the step is far below |x|
+    w = 10.0 ** log_w
+    t = w * np.cos(w * x)
+    v, info = nd.derivative(lambda x: np.sin(w * x), x, method=method, full_output=True)
+    assert abs(v - t) <= info.error
+    assert abs(v - t) <= 0.05 * w
+
+
+@pytest.mark.parametrize("f, x, truth, kw", [
+    # float32: 50 x and 1e4 x round to eps32 |w x|, far above eps32 |f|
+    (lambda x: np.exp(50 * x), np.float32(1.0), lambda x: 50 * np.exp(50 * x), {}),
+    (lambda x: np.exp(50 * x), np.float32(-1.0), lambda x: 50 * np.exp(50 * x),
+     {"adaptive": True}),
+    (lambda x: np.sin(1e4 * x), np.float32(1.0), lambda x: 1e4 * np.cos(1e4 * x), {}),
+    (lambda x: 1 / (x - 1.001), np.float32(1.0005), lambda x: -1 / (x - 1.001) ** 2, {}),
+])
+def test_error_bound_counts_the_rounding_of_a_scaled_argument(f, x, truth, kw):
+    v, info = nd.derivative(f, x, full_output=True, **kw)
+    assert abs(float(v) - truth(np.float64(x))) <= info.error

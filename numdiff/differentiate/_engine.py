@@ -130,6 +130,39 @@ def _fit_bounds(xc, Htop, kind, n, order, lb, ub):
     return kinds, factor
 
 
+def _argument_rounding(est, S, steps, x, stencil, eps_f, amplification):
+    """Error of first-derivative quotients from the rounding of ``x`` inside
+    ``f``: a computed ``f(x + h)`` is off by about ``eps |x f'|`` where ``f``
+    scales its argument (``sin(w x)``: ``w x`` rounds; Higham 2002, section
+    1.6), which the rounding of the values, ``eps S`` with ``S = sum |w_k
+    f_k|``, misses where the condition number ``|x f' / f|`` is large. Only
+    the excess over ``S`` is added (the rounding model becomes ``eps
+    max(S, W |x f'|)``): it matters where the step is far below ``|x|``
+    (short scales, poles). ``amplification`` is the sum of the absolute
+    Richardson weights of the estimate. Added to the reported error only:
+    the choice of steps is unchanged."""
+    if stencil.n != 1:
+        return 0.0
+    with np.errstate(invalid="ignore", over="ignore"):
+        a = stencil.abs_weight_sum * np.abs(est) * np.abs(x)[:, None] - S
+        a = np.where(a > 0, a, 0.0)
+        return a * (amplification * eps_f) / steps
+
+
+def _richardson_gain(stencil, kmax):
+    """The largest sum over the Richardson columns ``k <= kmax`` of the
+    absolute weights of the levels, each scaled by its rounding relative to
+    the finest level's (``ratio**-(m n)`` for the level ``m`` steps coarser)."""
+    r, e0, es, n = ADAPTIVE_RATIO, stencil.order, stencil.exponent_step, stencil.n
+    w = np.array([1.0])
+    gain = 1.0
+    for k in range(1, kmax + 1):
+        a = 1.0 / (r ** (e0 + (k - 1) * es) - 1.0)
+        w = np.concatenate([(1.0 + a) * w, [0.0]]) - a * np.concatenate([[0.0], w])
+        gain = max(gain, float(np.sum(np.abs(w) * r ** (-n * np.arange(k + 1)))))
+    return gain
+
+
 def _extrapolate(D, S, H, stencil, eps_f, J, adaptive):
     """Best estimate and error per (coordinate, output) from sweep results."""
     Jn, nc, m = D.shape
@@ -262,6 +295,14 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
             keep("lv_H", idx, Ha.T)
         if J == 2 and not adaptive:
             keep("delta", idx, D[1] - D[0])
+        if J > 1:
+            # each output's estimate ends at the step of its own level
+            lv = np.clip(jb, 0, J - 1).astype(np.intp)
+            h_out = np.take_along_axis(Ha.T, lv, axis=1)
+            S_out = np.take_along_axis(np.moveaxis(S, 0, -1), lv[:, :S.shape[2], None],
+                                       axis=2)[:, :, 0]
+            amp = _richardson_gain(st, ADAPTIVE_EXTRAP) if adaptive else 1.0
+            err = err + _argument_rounding(est, S_out, h_out, xc[idx], st, eps_f, amp)
         return est, err, steps
 
     def solve_refined(idx, knd, h):
@@ -301,7 +342,8 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
                 steps[sel] = H2[0]
             e1, e2, _, tr = _extrapolate(np.stack(Dl), np.stack(Sl), np.stack(Hl), st,
                                          eps_f, 2, False)
-            est[sel], err[sel] = e1, e2
+            est[sel], err[sel] = e1, e2 + _argument_rounding(
+                e1, Sl[1], Hl[1][:, None], xc[idx[sel]], st, eps_f, 1.0)
             keep("delta", idx[sel], Dl[1] - Dl[0])
             keep("trunc", idx[sel], tr)
         return est, err, steps
@@ -407,6 +449,11 @@ MAX_PROBES = 6
 #: Shrinking may need more: from the default step 1e-5 down to a variable at
 #: 1e-13 next to a pole takes eleven divisions by 8.
 MAX_DOWN_PROBES = 12
+#: A change of the quotients is taken for noise only when the noise it
+#: implies is at most about this fraction of ``f`` (measured against the
+#: rounding model, ``diff <= NOISE_MAX_REL * nz / eps``): an oscillation far
+#: shorter than the step makes quotients jump by as much as ``f`` itself.
+NOISE_MAX_REL = 1e-5
 
 
 class _PairLog:
@@ -744,7 +791,16 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
         jumped = crosses if probe == 0 else np.zeros(active.size, bool)
         moved = (old_bad & new_ok) | (~old_bad & new_ok & truncating & (falling | jumped))
         valid = ~old_bad & new_ok & ~jumped      # a pair of two finite quotients
-        moved &= ~pairs.noise_grew(active, valid, diff, nz, D, S, h)
+        # noise, not variation the step does not resolve: the implied noise
+        # (the change times h**n) is small beside the values of f, or (first
+        # derivatives) within the rounding of x itself, eps |x f'|
+        small = diff * eps_f <= NOISE_MAX_REL * nz
+        if n == 1:
+            with np.errstate(invalid="ignore"):
+                dmax = np.maximum(np.max(np.abs(Dn[:, c]), axis=1),
+                                  np.max(np.abs(D[active][:, c]), axis=1))
+                small |= diff * hn <= 8.0 * eps_f * np.abs(xc[active]) * dmax
+        moved &= ~pairs.noise_grew(active, valid & small, diff, nz, D, S, h)
         still_bad = old_bad & ~new_ok
         scale = np.max(np.abs(Dn[:, c]), axis=1)
         with np.errstate(invalid="ignore"):
