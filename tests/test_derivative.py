@@ -162,6 +162,22 @@ def test_domain_edge_inside_stencil_shrinks_the_step():
     assert rel(d, 1e7) < 1e-6
 
 
+def test_error_stencil_that_meets_a_domain_edge_is_taken_at_half_the_step():
+    # log(x0) next to zero: the step shrinks to x0 / 2, so the error
+    # estimate's stencil at 2h reaches log(0). It is taken at h/2 instead,
+    # not from a retry at the default step across the edge (a value 99% off
+    # with a bound a hundred times too small). Beside x1**2 = 1e16 the
+    # rounding of f (2 units) swamps log's change: the value is garbage, and
+    # the bound says so.
+    x = np.array([1e-8, 1e8])
+    g, info = nd.gradient(lambda x: np.log(x[0]) + x[1] ** 2, x, full_output=True)
+    truth = np.array([1e8, 2e8])
+    assert np.all(np.abs(g - truth) <= info.error)
+    assert info.step[0] <= x[0] / 2
+    d, info = nd.derivative(lambda t: np.log(t) + 1e16, 1e-8, full_output=True)
+    assert abs(d - 1e8) <= info.error
+
+
 def test_exceptions_from_f_propagate():
     class Boom(Exception):
         pass

@@ -319,7 +319,9 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         if J == 1:
             return D, np.full(D.shape, np.nan), h
         # Error estimate from a second stencil at 2h, or at h/2 where 2h
-        # would leave the bounds (then the h/2 value is the one returned).
+        # would leave the bounds or meets values that are not finite (a
+        # domain edge between h and 2h); then the h/2 value is the one
+        # returned.
         fits = np.ones(idx.size, bool)
         if room is not None:
             side = {"central": np.minimum(*room), "forward": room[0],
@@ -328,7 +330,9 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         est = np.empty(D.shape)
         err = np.empty(D.shape)
         steps = h.copy()
-        for sel, coarse in ((np.flatnonzero(fits), True), (np.flatnonzero(~fits), False)):
+        fine = np.flatnonzero(~fits)
+        for coarse in (True, False):
+            sel = np.flatnonzero(fits) if coarse else fine
             if sel.size == 0:
                 continue
             H2 = np.ascontiguousarray(_actual(xc[idx[sel]], (2.0 if coarse else 0.5)
@@ -336,6 +340,14 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
             D2, S2, _, ne = sweeper(idx[sel], st, H2, True)
             nfev += ne
             if coarse:
+                edge = (~np.isfinite(D2[0][:, f0_finite]).all(axis=1)
+                        & np.isfinite(D[sel][:, f0_finite]).all(axis=1))
+                if edge.any():
+                    fine = np.concatenate([fine, sel[edge]])
+                    ok = ~edge
+                    sel, H2, D2, S2 = sel[ok], H2[:, ok], D2[:, ok], S2[:, ok]
+                    if sel.size == 0:
+                        continue
                 Dl, Sl, Hl = [D2[0], D[sel]], [S2[0], S[sel]], [H2[0], h[sel]]
             else:
                 Dl, Sl, Hl = [D[sel], D2[0]], [S[sel], S2[0]], [h[sel], H2[0]]
