@@ -144,3 +144,19 @@ def test_fast_oscillations_are_resolved_or_bounded(log_w, x, method):
 def test_error_bound_counts_the_rounding_of_a_scaled_argument(f, x, truth, kw):
     v, info = nd.derivative(f, x, full_output=True, **kw)
     assert abs(float(v) - truth(np.float64(x))) <= info.error
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(-12, -6), st.lists(st.floats(-2, 2), min_size=3, max_size=3),
+       st.binary(min_size=1, max_size=2))
+def test_an_output_not_finite_at_x_does_not_change_the_others_steps(log_level, x, salt):
+    # an output that is nan at x has no derivative and must not steer the
+    # steps of the others: the noise fallback once checked every output's
+    # quotient at the first step and kept a step shrunk into the noise
+    x = np.array(x)
+    f = _noisy_sum_sin(10.0 ** log_level, salt)
+    J, info_j = nd.jacobian(lambda z: np.array([f(z), np.nan]), x, full_output=True)
+    g, info_g = nd.gradient(f, x, full_output=True)
+    np.testing.assert_array_equal(J[0], g)
+    np.testing.assert_array_equal(info_j.step, info_g.step)
+    assert np.isnan(J[1]).all()

@@ -512,7 +512,9 @@ class _PairLog:
     to the steps the check visits anyway: no extra evaluation.
     """
 
-    def __init__(self, active, D, S, h, resume):
+    def __init__(self, active, D, S, h, resume, cols=None):
+        # the outputs that decide (those finite at x)
+        self.cols = np.arange(D.shape[1]) if cols is None else cols
         self.rows = np.full(h.shape[0], -1, np.intp)
         self.rows[active] = np.arange(active.size)
         k = active.size
@@ -567,8 +569,11 @@ class _PairLog:
             self.agree[rm] = score[mid]
             for keep, a in zip(self.middle, coarse):
                 keep[rm] = a[mid]
-        j = np.argmax(np.abs(fine[0]), axis=1)[:, None]
-        a, b = (np.take_along_axis(q, j, axis=1)[:, 0] for q in (coarse[0], fine[0]))
+        # the steadiness of the largest quotient among the outputs that decide
+        cq, fq = coarse[0][:, self.cols], fine[0][:, self.cols]
+        with np.errstate(invalid="ignore"):
+            j = np.argmax(np.where(np.isfinite(fq), np.abs(fq), -1.0), axis=1)[:, None]
+        a, b = (np.take_along_axis(q, j, axis=1)[:, 0] for q in (cq, fq))
         self.steady_before[r] = np.where(valid, self.steady[r], self.steady_before[r])
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.abs(b / a)
@@ -667,7 +672,7 @@ class _PairLog:
         mid = noise & np.isfinite(self.agree[r]) & ~self.noisy[r]
         # the first step, unless its quotient is not finite (a domain edge
         # inside its stencil)
-        first = noise & ~mid & np.isfinite(self.start[0][r]).all(axis=1) & (
+        first = noise & ~mid & np.isfinite(self.start[0][r][:, self.cols]).all(axis=1) & (
             self.noisy[r] | ~self.front(r))
         for take, (Dk, Sk, hk) in ((mid, self.middle), (first, self.start)):
             if take.any():
@@ -764,7 +769,7 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
         active = np.asarray(resume[0], dtype=np.intp)
         prev[active] = resume[1]
         probes = range(1, MAX_DOWN_PROBES)
-    pairs = _PairLog(active, D, S, h, resume)
+    pairs = _PairLog(active, D, S, h, resume, c)
     # A flagged stencil that reaches across zero from a non-zero x (where
     # log, sqrt, 1/x and x log x are singular) first jumps to a step that
     # keeps it on x's side; the values across the singularity are not a
