@@ -12,7 +12,7 @@ import hashlib
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 import numdiff as nd
 
@@ -49,6 +49,8 @@ def test_gradient_of_a_noisy_function_stays_near_the_noise_level(kw, bound):
 @settings(max_examples=40, deadline=None)
 @given(st.floats(-12, -6), st.lists(st.floats(-2, 2), min_size=3, max_size=3),
        st.integers(0, 255), st.sampled_from(["central", "forward"]))
+# at a root of f (sum(sin(0)) = 0) the noise is large beside f itself
+@example(-8.0, [0.0, 0.0, 0.0], 18, "forward")
 def test_noisy_gradient_error_is_a_few_noise_quotients(log_level, x, salt, method):
     level = 10.0 ** log_level
     # Left out: coordinates within 1e-3 of zero but not zero. A stencil

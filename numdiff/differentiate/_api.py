@@ -796,9 +796,14 @@ def _scalar_fast_path(f, x, n, method, order, step, adaptive, bounds, args, kwar
         _engine.SAFETY, _engine.DOWN_FACTOR, _engine.UP_FACTOR, st.curvature_weight_ratio)
     if type(r) is int:
         return r            # the evaluations spent before declining
-    value, err, h, nfev = r
+    value, err, h, nfev, S = r
     if not full_output:
         return np.float64(value)
+    if adaptive:
+        # as the engine reports it: with the rounding of a scaled argument
+        err = float(_engine._argument_rounding(
+            np.array([[err]]), np.array([[value]]), np.array([[S]]), np.array([[h]]),
+            np.array([x]), st, _EPS64, _engine._richardson_gain(st, ADAPTIVE_EXTRAP))[0, 0])
     info = DiffInfo(error=np.float64(err), nfev=nfev, step=np.float64(h), method=kind,
                     order=order, success=True, message="derivative computed",
                     stencil=kind)

@@ -130,23 +130,25 @@ def _fit_bounds(xc, Htop, kind, n, order, lb, ub):
     return kinds, factor
 
 
-def _argument_rounding(est, S, steps, x, stencil, eps_f, amplification):
-    """Error of first-derivative quotients from the rounding of ``x`` inside
-    ``f``: a computed ``f(x + h)`` is off by about ``eps |x f'|`` where ``f``
-    scales its argument (``sin(w x)``: ``w x`` rounds; Higham 2002, section
-    1.6), which the rounding of the values, ``eps S`` with ``S = sum |w_k
-    f_k|``, misses where the condition number ``|x f' / f|`` is large. Only
-    the excess over ``S`` is added (the rounding model becomes ``eps
-    max(S, W |x f'|)``): it matters where the step is far below ``|x|``
-    (short scales, poles). ``amplification`` is the sum of the absolute
-    Richardson weights of the estimate. Added to the reported error only:
-    the choice of steps is unchanged."""
+def _argument_rounding(err, est, S, steps, x, stencil, eps_f, amplification):
+    """``err`` plus the error of first-derivative quotients from the rounding
+    of ``x`` inside ``f``: a computed ``f(x + h)`` is off by about ``eps |x
+    f'|`` where ``f`` scales its argument (``sin(w x)``: ``w x`` rounds;
+    Higham 2002, section 1.6), which the rounding of the values, ``eps S``
+    with ``S = sum |w_k f_k|``, misses where the condition number ``|x f' /
+    f|`` is large. Only the excess over ``S`` is added (the rounding model
+    becomes ``eps max(S, W |x f'|)``): it matters where the step is far
+    below ``|x|`` (short scales, poles). ``amplification`` is the sum of the
+    absolute Richardson weights of the estimate. Added to the reported
+    error only: the choice of steps is unchanged. A finite ``err`` stays
+    finite (near overflow the sum is capped at the largest float)."""
     if stencil.n != 1:
-        return 0.0
+        return err
     with np.errstate(invalid="ignore", over="ignore"):
-        a = stencil.abs_weight_sum * np.abs(est) * np.abs(x)[:, None] - S
-        a = np.where(a > 0, a, 0.0)
-        return a * (amplification * eps_f) / steps
+        unit = (amplification * eps_f) / steps
+        a = (stencil.abs_weight_sum * np.abs(est)) * (np.abs(x)[:, None] * unit) - S * unit
+        out = err + np.where(a > 0, a, 0.0)
+    return np.where(np.isfinite(err) & ~np.isfinite(out), np.finfo(np.float64).max, out)
 
 
 def _richardson_gain(stencil, kmax):
@@ -302,7 +304,7 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
             S_out = np.take_along_axis(np.moveaxis(S, 0, -1), lv[:, :S.shape[2], None],
                                        axis=2)[:, :, 0]
             amp = _richardson_gain(st, ADAPTIVE_EXTRAP) if adaptive else 1.0
-            err = err + _argument_rounding(est, S_out, h_out, xc[idx], st, eps_f, amp)
+            err = _argument_rounding(err, est, S_out, h_out, xc[idx], st, eps_f, amp)
         return est, err, steps
 
     def solve_refined(idx, knd, h):
@@ -354,8 +356,8 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
                 steps[sel] = H2[0]
             e1, e2, _, tr = _extrapolate(np.stack(Dl), np.stack(Sl), np.stack(Hl), st,
                                          eps_f, 2, False)
-            est[sel], err[sel] = e1, e2 + _argument_rounding(
-                e1, Sl[1], Hl[1][:, None], xc[idx[sel]], st, eps_f, 1.0)
+            est[sel], err[sel] = e1, _argument_rounding(
+                e2, e1, Sl[1], Hl[1][:, None], xc[idx[sel]], st, eps_f, 1.0)
             keep("delta", idx[sel], Dl[1] - Dl[0])
             keep("trunc", idx[sel], tr)
         return est, err, steps
@@ -466,6 +468,7 @@ MAX_DOWN_PROBES = 12
 #: rounding model, ``diff <= NOISE_MAX_REL * nz / eps``): an oscillation far
 #: shorter than the step makes quotients jump by as much as ``f`` itself.
 NOISE_MAX_REL = 1e-5
+NOISE_REL_CHANGE = 0.25
 
 
 class _PairLog:
@@ -811,11 +814,11 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
         # noise, not variation the step does not resolve: the implied noise
         # (the change times h**n) is small beside the values of f, or (first
         # derivatives) within the rounding of x itself, eps |x f'|
-        small = diff * eps_f <= NOISE_MAX_REL * nz
-        if n == 1:
-            with np.errstate(invalid="ignore"):
-                dmax = np.maximum(np.max(np.abs(Dn[:, c]), axis=1),
-                                  np.max(np.abs(D[active][:, c]), axis=1))
+        with np.errstate(invalid="ignore"):
+            dmax = np.maximum(np.max(np.abs(Dn[:, c]), axis=1),
+                              np.max(np.abs(D[active][:, c]), axis=1))
+            small = (diff * eps_f <= NOISE_MAX_REL * nz) | (diff <= NOISE_REL_CHANGE * dmax)
+            if n == 1:
                 small |= diff * hn <= 8.0 * eps_f * np.abs(xc[active]) * dmax
         moved &= ~pairs.noise_grew(active, valid & small, diff, nz, D, S, h)
         still_bad = old_bad & ~new_ok

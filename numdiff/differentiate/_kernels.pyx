@@ -523,8 +523,8 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
     """Scalar derivative at a float64 point, or the evaluations spent
     before falling back (an int).
 
-    Returns ``(value, error, step, nfev)``; ``error`` is ``nan`` unless
-    ``adaptive``.
+    Returns ``(value, error, step, nfev, S)``; ``error`` is ``nan`` unless
+    ``adaptive``; ``S`` is the rounding sum ``sum |w_k f_k|`` at ``step``.
     """
     cdef bint has_kw = bool(kwargs)
     cdef double f0, h, D, S, Q, dn, da, rho, trunc, rnd, opt
@@ -532,6 +532,7 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
     cdef double Dj[64]
     cdef double dDj[64]
     cdef double Hj[64]
+    cdef double Sj[64]
     cdef double est, err, tr, ri, rc
     cdef int jb, kb, j
     nfev += 1
@@ -573,7 +574,7 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
         if rnd > up_factor * opt and trunc < 1e-3 * rnd and isfinite(rnd):
             return nfev
     if not adaptive:
-        return D, NAN, h, nfev
+        return D, NAN, h, nfev, S
     if levels > 64:
         return nfev
     for j in range(levels):
@@ -582,12 +583,13 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
                            f0, None, 0.0, nderiv, &Dj[j], &S, &Q, &nfev):
             return nfev
         dDj[j] = eps * S / pow(Hj[j], nderiv)
+        Sj[j] = S
     _richardson_one(Dj, dDj, levels, 1, ratio, order, estep, kmax, safety,
                     2.220446049250313e-16, NULL, NULL, True, INFINITY, &est, &err, &jb, &kb,
                     &tr, &ri, &rc)
     if jb < 0 or not isfinite(err):
         return nfev
-    return est, err, Hj[jb], nfev
+    return est, err, Hj[jb], nfev, Sj[jb]
 
 
 cdef inline double _ipow(double x, int k) noexcept nogil:
