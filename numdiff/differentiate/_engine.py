@@ -463,10 +463,12 @@ MAX_PROBES = 6
 #: Shrinking may need more: from the default step 1e-5 down to a variable at
 #: 1e-13 next to a pole takes eleven divisions by 8.
 MAX_DOWN_PROBES = 12
-#: A change of the quotients is taken for noise only when the noise it
-#: implies is at most about this fraction of ``f`` (measured against the
-#: rounding model, ``diff <= NOISE_MAX_REL * nz / eps``): an oscillation far
-#: shorter than the step makes quotients jump by as much as ``f`` itself.
+#: A change of the quotients that grows like noise is taken for noise only
+#: when it is at most NOISE_REL_CHANGE of the quotients, or the noise it
+#: implies is at most about NOISE_MAX_REL of ``f`` (measured against the
+#: rounding model, ``diff <= NOISE_MAX_REL * nz / eps``), or (first
+#: derivatives) within the rounding of ``x``: an oscillation far shorter than
+#: the step makes quotients jump by as much as themselves and as ``f``.
 NOISE_MAX_REL = 1e-5
 NOISE_REL_CHANGE = 0.25
 
@@ -484,7 +486,8 @@ class _PairLog:
     coordinate's pairs of successive steps:
 
     * A change that grows like noise (4 times or more, far above the
-      rounding model) after a small one (a quarter of the quotients; the
+      rounding model, and small beside the quotients or ``f``: see
+      ``NOISE_MAX_REL``) after a small one (a quarter of the quotients; the
       run's first, one after another of 2% or less, or one after one of at
       most a half where the quotients had grown steadily with one sign: a
       value, not a chance agreement of noise) stops the shrinking. The value
@@ -811,9 +814,10 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
         jumped = crosses if probe == 0 else np.zeros(active.size, bool)
         moved = (old_bad & new_ok) | (~old_bad & new_ok & truncating & (falling | jumped))
         valid = ~old_bad & new_ok & ~jumped      # a pair of two finite quotients
-        # noise, not variation the step does not resolve: the implied noise
-        # (the change times h**n) is small beside the values of f, or (first
-        # derivatives) within the rounding of x itself, eps |x f'|
+        # noise, not variation the step does not resolve: the change is small
+        # beside the quotients, or the noise it implies (the change times
+        # h**n) is small beside the values of f or (first derivatives)
+        # within the rounding of x itself, eps |x f'|
         with np.errstate(invalid="ignore"):
             dmax = np.maximum(np.max(np.abs(Dn[:, c]), axis=1),
                               np.max(np.abs(D[active][:, c]), axis=1))
