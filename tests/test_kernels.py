@@ -90,3 +90,15 @@ def test_split_noise_needs_the_report_bounds_and_their_shape():
         _kernels.richardson(D, D, 2.0, 2, 2, 2, 4.0, EPS, None, np.inf, D)
     with pytest.raises(ValueError, match="dD_common"):
         _kernels.richardson(D, D, 2.0, 2, 2, 2, 4.0, EPS, D, np.inf, np.ones((2, 2)))
+
+
+@pytest.mark.parametrize("ratio, e0, es", [(2.0, 2, 2), (2.0, 1, 1), (1.5, 4, 2)])
+def test_richardson_weights_sum_to_one_and_cancel_the_leading_errors(ratio, e0, es):
+    # column k of the table: sum_m W[k, m] D(h ratio**m) = D + O(h**(e0 + k es)),
+    # so the weights sum to one and cancel h**(e0 + i es) for i < k
+    W = _kernels.richardson_weights(ratio, e0, es, 3)
+    for k in range(4):
+        np.testing.assert_allclose(W[k].sum(), 1.0, rtol=1e-14)
+        for i in range(k):
+            p = e0 + i * es
+            assert abs(np.sum(W[k] * ratio ** (p * np.arange(4)))) < 1e-12

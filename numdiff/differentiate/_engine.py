@@ -9,6 +9,7 @@ coordinate gets (bounds), runs the Richardson selection, and retries
 coordinates whose values were not finite with one-sided and smaller
 stencils.
 """
+import functools
 import warnings
 from math import comb
 
@@ -155,14 +156,13 @@ def _richardson_gain(stencil, kmax):
     """The largest sum over the Richardson columns ``k <= kmax`` of the
     absolute weights of the levels, each scaled by its rounding relative to
     the finest level's (``ratio**-(m n)`` for the level ``m`` steps coarser)."""
-    r, e0, es, n = ADAPTIVE_RATIO, stencil.order, stencil.exponent_step, stencil.n
-    w = np.array([1.0])
-    gain = 1.0
-    for k in range(1, kmax + 1):
-        a = 1.0 / (r ** (e0 + (k - 1) * es) - 1.0)
-        w = np.concatenate([(1.0 + a) * w, [0.0]]) - a * np.concatenate([[0.0], w])
-        gain = max(gain, float(np.sum(np.abs(w) * r ** (-n * np.arange(k + 1)))))
-    return gain
+    return _gain(stencil.order, stencil.exponent_step, stencil.n, kmax)
+
+
+@functools.lru_cache(maxsize=None)
+def _gain(e0, es, n, kmax):
+    W = _kernels.richardson_weights(ADAPTIVE_RATIO, e0, es, kmax)
+    return float(np.max(np.abs(W) @ ADAPTIVE_RATIO ** (-n * np.arange(kmax + 1.0))))
 
 
 def _extrapolate(D, S, H, stencil, eps_f, J, adaptive):
@@ -518,9 +518,8 @@ class _PairLog:
     to the steps the check visits anyway: no extra evaluation.
     """
 
-    def __init__(self, active, D, S, h, resume, cols=None):
-        # the outputs that decide (those finite at x)
-        self.cols = np.arange(D.shape[1]) if cols is None else cols
+    def __init__(self, active, D, S, h, resume, cols):
+        self.cols = cols                   # the outputs that decide (finite at x)
         self.rows = np.full(h.shape[0], -1, np.intp)
         self.rows[active] = np.arange(active.size)
         k = active.size
@@ -576,9 +575,9 @@ class _PairLog:
             for keep, a in zip(self.middle, coarse):
                 keep[rm] = a[mid]
         # the steadiness of the largest quotient among the outputs that decide
+        # (rows not valid are not used below)
         cq, fq = coarse[0][:, self.cols], fine[0][:, self.cols]
-        with np.errstate(invalid="ignore"):
-            j = np.argmax(np.where(np.isfinite(fq), np.abs(fq), -1.0), axis=1)[:, None]
+        j = np.argmax(np.abs(fq), axis=1)[:, None]
         a, b = (np.take_along_axis(q, j, axis=1)[:, 0] for q in (cq, fq))
         self.steady_before[r] = np.where(valid, self.steady[r], self.steady_before[r])
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -818,15 +817,14 @@ def refine_step(sweeper, idx, st, xc, h, eps_f, dtype, room=None, initial=None,
         # beside the quotients, or the noise it implies (the change times
         # h**n) is small beside the values of f or (first derivatives)
         # within the rounding of x itself, eps |x f'|
+        scale = np.max(np.abs(Dn[:, c]), axis=1)
         with np.errstate(invalid="ignore"):
-            dmax = np.maximum(np.max(np.abs(Dn[:, c]), axis=1),
-                              np.max(np.abs(D[active][:, c]), axis=1))
+            dmax = np.maximum(scale, np.max(np.abs(D[active][:, c]), axis=1))
             small = (diff * eps_f <= NOISE_MAX_REL * nz) | (diff <= NOISE_REL_CHANGE * dmax)
             if n == 1:
                 small |= diff * hn <= 8.0 * eps_f * np.abs(xc[active]) * dmax
         moved &= ~pairs.noise_grew(active, valid & small, diff, nz, D, S, h)
         still_bad = old_bad & ~new_ok
-        scale = np.max(np.abs(Dn[:, c]), axis=1)
         with np.errstate(invalid="ignore"):
             # a fall like truncation's (32 times: R**p = 64 for p = 2), to a
             # tenth of the values

@@ -245,6 +245,35 @@ cdef inline void _noise_parts(const double* ddr, const double* ddc, Py_ssize_t s
     com[0] = sc
 
 
+cdef void _richardson_weights(double W[][MAX_EXTRAP + 1], double ratio, int e0, int es,
+                              Py_ssize_t kmax) noexcept nogil:
+    """``W[k][m]``: the weight of level ``j - m`` in column ``k <= kmax`` of
+    the Richardson table (the same for every ``j``)."""
+    cdef Py_ssize_t k, m
+    cdef double a
+    W[0][0] = 1.0
+    for k in range(1, kmax + 1):
+        a = 1.0 / (pow(ratio, e0 + (k - 1) * es) - 1.0)
+        for m in range(k + 1):
+            W[k][m] = ((1.0 + a) * W[k - 1][m] if m < k else 0.0) - (
+                a * W[k - 1][m - 1] if m > 0 else 0.0)
+
+
+def richardson_weights(double ratio, int e0, int es, int kmax):
+    """The weights of ``_richardson_weights`` as an array ``(kmax + 1, kmax +
+    1)``: row ``k`` weighs the levels ``j, j - 1, ..., j - k``."""
+    if not 0 <= kmax <= MAX_EXTRAP:
+        raise ValueError(f"kmax must be 0 to {MAX_EXTRAP}")
+    cdef double W[MAX_EXTRAP + 1][MAX_EXTRAP + 1]
+    _richardson_weights(W, ratio, e0, es, kmax)
+    out = np.zeros((kmax + 1, kmax + 1))
+    cdef Py_ssize_t k, m
+    for k in range(kmax + 1):
+        for m in range(k + 1):
+            out[k, m] = W[k][m]
+    return out
+
+
 cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
                           Py_ssize_t stride, double ratio, int e0, int es,
                           int kmax, double safety, double ulp, const double* ddr,
@@ -309,12 +338,7 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
         J = MAX_LEVELS
     if kmax > MAX_EXTRAP:
         kmax = MAX_EXTRAP
-    W[0][0] = 1.0
-    for k in range(1, kmax + 1):
-        a = 1.0 / (pow(ratio, e0 + (k - 1) * es) - 1.0)
-        for m in range(k + 1):
-            W[k][m] = ((1.0 + a) * W[k - 1][m] if m < k else 0.0) - (
-                a * W[k - 1][m - 1] if m > 0 else 0.0)
+    _richardson_weights(W, ratio, e0, es, kmax)
     for j in range(J):
         R[j][0] = d[j * stride]
         dR[j][0] = dd[j * stride]
