@@ -148,6 +148,22 @@ def test_error_bound_counts_the_rounding_of_a_scaled_argument(f, x, truth, kw):
     assert abs(float(v) - truth(np.float64(x))) <= info.error
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.floats(3, 7), st.floats(0.1, 3), st.floats(-3, 3),
+       st.sampled_from([0.0, 0.3, -1.0]), st.sampled_from(["central", "forward"]))
+def test_directional_error_bound_counts_the_rounding_of_a_scaled_argument(
+        log_w, x0, x1, v1, method):
+    # jvp differentiates in t about 0, but f rounds w (x0 + t v0): the bound
+    # must carry the same eps |x f'| term as the derivative's
+    w = 10.0 ** log_w
+    x, v = np.array([x0, x1]), np.array([1.0, v1])
+    f = lambda x: np.array([np.sin(w * x[0]) + x[1], np.exp(0.5 * x[1]) * x[0]])
+    t = np.array([w * np.cos(w * x0) + v1,
+                  np.exp(0.5 * x1) * (1.0 + 0.5 * x0 * v1)])
+    jv, info = nd.jvp(f, x, v, method=method, full_output=True)
+    assert np.all(np.abs(jv - t) <= info.error)
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.floats(-12, -6), st.lists(st.floats(-2, 2), min_size=3, max_size=3),
        st.binary(min_size=1, max_size=2))

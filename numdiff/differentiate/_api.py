@@ -1156,6 +1156,10 @@ def jvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
     nz = vv != 0
     # Scale of t: t * v_i stays within the scale of every variable it moves.
     t_scale = np.min(step_scale(x.astype(np.float64)[nz]) / np.abs(vv[nz]))
+    # f rounds each moved x_i, an error of about eps |x_i df/dx_i|; in units
+    # of t that is the argument rounding of a scalar derivative at
+    # max |x_i / v_i| (exact for a coordinate direction).
+    t_round = np.max(np.abs(x.astype(np.float64)[nz]) / np.abs(vv[nz]))
     base = None
     if s_step is not None:
         base = np.atleast_1d(V.check_step(s_step, np.zeros(())))
@@ -1210,7 +1214,7 @@ def jvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
     res = _engine.run(sweeper, np.zeros(1), base, kind=s.method, n=1, order=s.order,
                       adaptive=s.adaptive, want_error=s.full_output, bounds=t_bounds,
                       eps_f=eps_f, dtype=np.dtype(np.float64), f0_finite=np.isfinite(f0),
-                      scale=np.array([t_scale]))
+                      scale=np.array([t_scale]), rounding_x=np.array([t_round]))
     res.nfev += 1
     _engine.warn_failed(res, "direction")
     out = _finish(res.value[0].reshape(out_shape), res_dtype)

@@ -184,7 +184,7 @@ def _extrapolate(D, S, H, stencil, eps_f, J, adaptive):
 
 def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         eps_f, dtype, f0_finite, initial=None, scale=None, noise_abs=None, resume=None,
-        keep_levels=False):
+        keep_levels=False, rounding_x=None):
     """Differentiate ``N`` coordinates; see the module docstring.
 
     Parameters
@@ -217,8 +217,14 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         curvature check does not shrink a step below where differences are
         explained by it, even when ``eps_f |f|`` is smaller (terms of ``f``
         that cancel).
+    rounding_x : ndarray (N,), optional
+        The ``|x|`` of the argument-rounding term of the reported error
+        (``_argument_rounding``) where it is not ``xc``: a directional
+        derivative differentiates in ``t`` about ``t = 0`` while ``f`` rounds
+        ``x + t v``. ``None`` means ``xc``.
     """
     N = xc.shape[0]
+    xr = xc if rounding_x is None else np.asarray(rounding_x, dtype=np.float64)
     stencil0 = get_stencil(kind, n, order)
     pilot_nfev = 0
     sc = np.ones(N) if scale is None else np.asarray(scale, dtype=np.float64)
@@ -304,7 +310,7 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
             S_out = np.take_along_axis(np.moveaxis(S, 0, -1), lv[:, :S.shape[2], None],
                                        axis=2)[:, :, 0]
             amp = _richardson_gain(st, ADAPTIVE_EXTRAP) if adaptive else 1.0
-            err = _argument_rounding(err, est, S_out, h_out, xc[idx], st, eps_f, amp)
+            err = _argument_rounding(err, est, S_out, h_out, xr[idx], st, eps_f, amp)
         return est, err, steps
 
     def solve_refined(idx, knd, h):
@@ -357,7 +363,7 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
             e1, e2, _, tr = _extrapolate(np.stack(Dl), np.stack(Sl), np.stack(Hl), st,
                                          eps_f, 2, False)
             est[sel], err[sel] = e1, _argument_rounding(
-                e2, e1, Sl[1], Hl[1][:, None], xc[idx[sel]], st, eps_f, 1.0)
+                e2, e1, Sl[1], Hl[1][:, None], xr[idx[sel]], st, eps_f, 1.0)
             keep("delta", idx[sel], Dl[1] - Dl[0])
             keep("trunc", idx[sel], tr)
         return est, err, steps
