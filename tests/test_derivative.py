@@ -227,3 +227,22 @@ def test_nfev_counts_the_compiled_paths_evaluations_when_it_declines(x, kw):
         return np.log(t)
     _, info = nd.derivative(f, x, full_output=True, **kw)
     assert info.nfev == len(calls)
+
+
+@pytest.mark.parametrize("w, x", [(1.11e6, -160.054), (4.114e6, 479.409), (6.207e5, 547.848)])
+def test_adaptive_steps_near_multiples_of_the_period_do_not_alias(w, x):
+    # the coarse levels' quotients agree with each other (w h near 2 pi m,
+    # doubling with h) at a value far from f'; the finer levels decide
+    t = w * np.cos(w * x)
+    for xx in (x, np.array([x, 1.0])):
+        v, info = nd.derivative(lambda x: np.sin(w * x), xx, adaptive=True, full_output=True)
+        v, e = np.atleast_1d(v)[0], np.atleast_1d(info.error)[0]
+        assert abs(v - t) <= e
+        assert abs(v - t) <= 1e-3 * w
+
+
+def test_subnormal_values_count_their_quantum_in_the_bound():
+    # exp(-700) in float32 is 0 (below its subnormals): the difference
+    # quotients are multiples of the quantum over h, which eps |f| misses
+    v, info = nd.derivative(np.exp, np.float32(-700.0), full_output=True, adaptive=True)
+    assert abs(float(v) - np.exp(-700.0)) <= info.error

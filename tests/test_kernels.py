@@ -102,3 +102,20 @@ def test_richardson_weights_sum_to_one_and_cancel_the_leading_errors(ratio, e0, 
         for i in range(k):
             p = e0 + i * es
             assert abs(np.sum(W[k] * ratio ** (p * np.arange(4)))) < 1e-12
+
+
+def test_a_coarse_run_that_agrees_by_aliasing_yields_to_the_finer_levels():
+    # sin(w x) at w = 1.11e6, x = -160.054: the three coarsest steps are near
+    # 8, 4 and 2 pi / w, so their quotients agree with each other (about
+    # -1007) while the finer ones converge to f' = w cos(w x) = -705337.5
+    w, x = 1.11e6, -160.054
+    h = 2.2674475644635095e-05 * 2.0 ** -np.arange(10)
+    D = (np.sin(w * (x + h)) - np.sin(w * (x - h))) / (2 * h)
+    dD = 2.2e-16 * 2 * w * abs(x) / (2 * h)       # rounding of w x inside f
+    est, err, jb, kb, tr = _kernels.richardson(
+        np.ascontiguousarray(D[:, None]), np.ascontiguousarray(dD[:, None]),
+        2.0, 2, 2, 2, 4.0, EPS)
+    truth = w * np.cos(w * x)
+    assert jb[0] >= 5
+    assert abs(est[0] - truth) <= err[0] <= 1e-4 * abs(truth)
+

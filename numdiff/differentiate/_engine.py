@@ -152,6 +152,20 @@ def _argument_rounding(err, est, S, steps, x, stencil, eps_f, amplification):
     return np.where(np.isfinite(err) & ~np.isfinite(out), np.finfo(np.float64).max, out)
 
 
+def rounding_quantum(eps_f):
+    """The spacing of floats at zero in the dtype whose epsilon is ``eps_f``:
+    subnormal values of ``f`` are rounded to it, which ``eps_f |f|`` misses."""
+    if eps_f >= np.finfo(np.float32).eps:
+        return float(np.finfo(np.float32).smallest_subnormal)
+    return eps_f * float(np.finfo(np.float64).tiny)
+
+
+def rounding_sum(S, stencil, eps_f):
+    """The rounding bound of a stencil's weighted sum of values, ``eps_f S``
+    with ``S = sum |w_k f_k|``, plus the values' absolute quantum."""
+    return eps_f * S + rounding_quantum(eps_f) * stencil.abs_weight_sum
+
+
 def _richardson_gain(stencil, kmax):
     """The largest sum over the Richardson columns ``k <= kmax`` of the
     absolute weights of the levels, each scaled by its rounding relative to
@@ -172,7 +186,7 @@ def _extrapolate(D, S, H, stencil, eps_f, J, adaptive):
         return (D[0], np.full((nc, m), np.nan), np.zeros((nc, m), dtype=np.intc),
                 np.full((nc, m), np.nan))
     hn = H ** stencil.n                                  # (J, nc)
-    dD = eps_f * S / hn[:, :, None]
+    dD = rounding_sum(S, stencil, eps_f) / hn[:, :, None]
     D2 = np.ascontiguousarray(D.reshape(Jn, nc * m))
     dD2 = np.ascontiguousarray(dD.reshape(Jn, nc * m))
     kmax = ADAPTIVE_EXTRAP if adaptive else 0
@@ -299,7 +313,7 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         keep("trunc", idx, tr)
         if keep_levels and adaptive and D.shape[2] == 1:
             keep("lv_D", idx, D[:, :, 0].T)
-            keep("lv_dD", idx, (eps_f * S[:, :, 0] / Ha ** n).T)
+            keep("lv_dD", idx, (rounding_sum(S[:, :, 0], st, eps_f) / Ha ** n).T)
             keep("lv_H", idx, Ha.T)
         if J == 2 and not adaptive:
             keep("delta", idx, D[1] - D[0])
