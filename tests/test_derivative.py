@@ -246,3 +246,23 @@ def test_subnormal_values_count_their_quantum_in_the_bound():
     # quotients are multiples of the quantum over h, which eps |f| misses
     v, info = nd.derivative(np.exp, np.float32(-700.0), full_output=True, adaptive=True)
     assert abs(float(v) - np.exp(-700.0)) <= info.error
+
+
+@pytest.mark.parametrize("x", [3394.045681780367, 259.742])
+def test_an_overruled_choice_stays_inside_the_error(x):
+    # f computed in float32 behind a float64 interface agrees with itself at
+    # fine steps (plateaus of its quantisation) as aliasing does: the
+    # finer run wins, and its error covers the coarser run being right
+    f = lambda x: float(np.log(np.float32(x)))
+    v, info = nd.derivative(f, x, adaptive=True, full_output=True)
+    assert abs(v - 1.0 / x) <= info.error
+
+
+def test_subnormal_quantum_is_the_values_dtype_not_x():
+    # float32 x, f computed and returned in float64 far below float32's
+    # range: the quantum is float64's, so the bound stays relative
+    import math
+    v, info = nd.derivative(lambda x: math.exp(-200 * x), np.float32(1.0), adaptive=True,
+                            full_output=True)
+    t = -200 * math.exp(-200.0)
+    assert abs(v - t) <= info.error <= 1e-3 * abs(t)

@@ -117,5 +117,7 @@ def test_a_coarse_run_that_agrees_by_aliasing_yields_to_the_finer_levels():
         2.0, 2, 2, 2, 4.0, EPS)
     truth = w * np.cos(w * x)
     assert jb[0] >= 5
-    assert abs(est[0] - truth) <= err[0] <= 1e-4 * abs(truth)
+    assert abs(est[0] - truth) <= 1e-4 * abs(truth)
+    # the error also covers the overruled run (-1007) being right
+    assert err[0] >= abs(est[0] + 1006.8)
 

@@ -164,6 +164,16 @@ def test_directional_error_bound_counts_the_rounding_of_a_scaled_argument(
     assert np.all(np.abs(jv - t) <= info.error)
 
 
+@pytest.mark.parametrize("v1", [1e-6, 1e-10, 1e-300])
+def test_directional_bound_is_not_inflated_by_a_tiny_component(v1):
+    # a tiny component of v moves its x_i by almost nothing: its ratio
+    # |x_i / v_i| must not blow the rounding term up
+    f = lambda x: np.sin(x[0]) + np.cos(x[1])
+    jv, info = nd.jvp(f, np.array([1.0, 1.0]), np.array([1.0, v1]), full_output=True)
+    t = np.cos(1.0) - v1 * np.sin(1.0)
+    assert abs(jv - t) <= info.error <= 1e-9
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.floats(-12, -6), st.lists(st.floats(-2, 2), min_size=3, max_size=3),
        st.binary(min_size=1, max_size=2))

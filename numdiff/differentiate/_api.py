@@ -497,12 +497,13 @@ def _run_coordinates(s, scalar_out, vectorized, workers):
         sigma, extra = (_measured_noise(s, x, f0, vectorized, mapfn) if s.full_output
                         else (None, 0))
         if initial is None and xc.size > 1 and xc.size * f0.size > BLOCK_ELEMENTS:
-            res = _run_blocks(sweeper, xc, step, s, eps_f, x.dtype, f0, sigma)
+            res = _run_blocks(sweeper, xc, step, s, eps_f, x.dtype, f0, sigma, res_dtype)
         else:
             res = _engine.run(sweeper, xc, step, kind=s.method, n=1, order=s.order,
                               adaptive=s.adaptive, want_error=s.full_output,
                               bounds=_bounds_flat(s), eps_f=eps_f, dtype=x.dtype,
-                              f0_finite=np.isfinite(f0), initial=initial, resume=resume)
+                              f0_finite=np.isfinite(f0), initial=initial, resume=resume,
+                              value_dtype=res_dtype)
             _raise_to_noise(res, s, sigma)
         if initial is not None:
             res.nfev += init_nfev
@@ -566,7 +567,7 @@ def _raise_to_noise(res, s, sigma):
 BLOCK_ELEMENTS = 1 << 16
 
 
-def _run_blocks(sweeper, xc, step, s, eps_f, dtype, f0, sigma=None):
+def _run_blocks(sweeper, xc, step, s, eps_f, dtype, f0, sigma=None, value_dtype=np.float64):
     """``_engine.run`` over blocks of variables, into preallocated results."""
     N, m = xc.size, f0.size
     block = max(1, BLOCK_ELEMENTS // m)
@@ -587,7 +588,8 @@ def _run_blocks(sweeper, xc, step, s, eps_f, dtype, f0, sigma=None):
                         want_error=s.full_output,
                         bounds=None if bounds is None else (bounds[0][idx_b],
                                                             bounds[1][idx_b]),
-                        eps_f=eps_f, dtype=dtype, f0_finite=np.isfinite(f0))
+                        eps_f=eps_f, dtype=dtype, f0_finite=np.isfinite(f0),
+                        value_dtype=value_dtype)
         _raise_to_noise(r, s, sigma)
         value[idx_b], error[idx_b] = r.value, r.error
         step_used[idx_b], kind[idx_b], failed[idx_b] = r.step, r.kind, r.failed
@@ -725,7 +727,8 @@ def derivative(f, x, *, n=1, method="central", order=2, step=None, adaptive=Fals
     res = _engine.run(sweeper, xc, step, kind=s.method, n=n, order=s.order,
                       adaptive=s.adaptive, want_error=s.full_output,
                       bounds=_bounds_flat(s), eps_f=eps_f, dtype=x.dtype,
-                      f0_finite=np.ones(1, bool) if scalar else np.ones(1, bool))
+                      f0_finite=np.ones(1, bool) if scalar else np.ones(1, bool),
+                      value_dtype=res_dtype)
     if not scalar:
         bad0 = ~np.isfinite(f0)
         res.value[bad0] = np.nan
@@ -1157,9 +1160,12 @@ def jvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
     # Scale of t: t * v_i stays within the scale of every variable it moves.
     t_scale = np.min(step_scale(x.astype(np.float64)[nz]) / np.abs(vv[nz]))
     # f rounds each moved x_i, an error of about eps |x_i df/dx_i|; in units
-    # of t that is the argument rounding of a scalar derivative at
-    # max |x_i / v_i| (exact for a coordinate direction).
-    t_round = np.max(np.abs(x.astype(np.float64)[nz]) / np.abs(vv[nz]))
+    # of t that is the argument rounding of a scalar derivative at the mean
+    # of |x_i / v_i| weighted by v_i**2: the rounding of x projected on v
+    # (exact for a coordinate direction; a tiny component of v, whose own
+    # ratio is huge, weighs little).
+    xv = np.abs(x.astype(np.float64) * vv)
+    t_round = float(np.sum(xv / vmax) / np.sum((vv / vmax) ** 2) / vmax)
     base = None
     if s_step is not None:
         base = np.atleast_1d(V.check_step(s_step, np.zeros(())))
@@ -1214,7 +1220,8 @@ def jvp(f, x, v, *, method="central", order=2, step=None, adaptive=False, bounds
     res = _engine.run(sweeper, np.zeros(1), base, kind=s.method, n=1, order=s.order,
                       adaptive=s.adaptive, want_error=s.full_output, bounds=t_bounds,
                       eps_f=eps_f, dtype=np.dtype(np.float64), f0_finite=np.isfinite(f0),
-                      scale=np.array([t_scale]), rounding_x=np.array([t_round]))
+                      scale=np.array([t_scale]), rounding_x=np.array([t_round]),
+                      value_dtype=res_dtype)
     res.nfev += 1
     _engine.warn_failed(res, "direction")
     out = _finish(res.value[0].reshape(out_shape), res_dtype)

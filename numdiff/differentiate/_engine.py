@@ -152,18 +152,19 @@ def _argument_rounding(err, est, S, steps, x, stencil, eps_f, amplification):
     return np.where(np.isfinite(err) & ~np.isfinite(out), np.finfo(np.float64).max, out)
 
 
-def rounding_quantum(eps_f):
-    """The spacing of floats at zero in the dtype whose epsilon is ``eps_f``:
-    subnormal values of ``f`` are rounded to it, which ``eps_f |f|`` misses."""
-    if eps_f >= np.finfo(np.float32).eps:
-        return float(np.finfo(np.float32).smallest_subnormal)
-    return eps_f * float(np.finfo(np.float64).tiny)
+def rounding_quantum(value_dtype):
+    """The spacing of floats at zero in the dtype of ``f``'s values:
+    subnormal values are rounded to it, which ``eps_f |f|`` misses."""
+    dt = np.dtype(value_dtype)
+    if dt.kind != "f":
+        dt = np.dtype(np.float64)
+    return float(np.finfo(dt).smallest_subnormal)
 
 
-def rounding_sum(S, stencil, eps_f):
+def rounding_sum(S, stencil, eps_f, quantum):
     """The rounding bound of a stencil's weighted sum of values, ``eps_f S``
-    with ``S = sum |w_k f_k|``, plus the values' absolute quantum."""
-    return eps_f * S + rounding_quantum(eps_f) * stencil.abs_weight_sum
+    with ``S = sum |w_k f_k|``, plus the values' absolute ``quantum``."""
+    return eps_f * S + quantum * stencil.abs_weight_sum
 
 
 def _richardson_gain(stencil, kmax):
@@ -179,14 +180,14 @@ def _gain(e0, es, n, kmax):
     return float(np.max(np.abs(W) @ ADAPTIVE_RATIO ** (-n * np.arange(kmax + 1.0))))
 
 
-def _extrapolate(D, S, H, stencil, eps_f, J, adaptive):
+def _extrapolate(D, S, H, stencil, eps_f, J, adaptive, quantum):
     """Best estimate and error per (coordinate, output) from sweep results."""
     Jn, nc, m = D.shape
     if J == 1:
         return (D[0], np.full((nc, m), np.nan), np.zeros((nc, m), dtype=np.intc),
                 np.full((nc, m), np.nan))
     hn = H ** stencil.n                                  # (J, nc)
-    dD = rounding_sum(S, stencil, eps_f) / hn[:, :, None]
+    dD = rounding_sum(S, stencil, eps_f, quantum) / hn[:, :, None]
     D2 = np.ascontiguousarray(D.reshape(Jn, nc * m))
     dD2 = np.ascontiguousarray(dD.reshape(Jn, nc * m))
     kmax = ADAPTIVE_EXTRAP if adaptive else 0
@@ -198,7 +199,7 @@ def _extrapolate(D, S, H, stencil, eps_f, J, adaptive):
 
 def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         eps_f, dtype, f0_finite, initial=None, scale=None, noise_abs=None, resume=None,
-        keep_levels=False, rounding_x=None):
+        keep_levels=False, rounding_x=None, value_dtype=np.float64):
     """Differentiate ``N`` coordinates; see the module docstring.
 
     Parameters
@@ -236,9 +237,13 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         (``_argument_rounding``) where it is not ``xc``: a directional
         derivative differentiates in ``t`` about ``t = 0`` while ``f`` rounds
         ``x + t v``. ``None`` means ``xc``.
+    value_dtype : dtype, optional
+        The dtype of ``f``'s values, whose spacing at zero is added to the
+        rounding of every value (``rounding_sum``).
     """
     N = xc.shape[0]
     xr = xc if rounding_x is None else np.asarray(rounding_x, dtype=np.float64)
+    quantum = rounding_quantum(value_dtype)
     stencil0 = get_stencil(kind, n, order)
     pilot_nfev = 0
     sc = np.ones(N) if scale is None else np.asarray(scale, dtype=np.float64)
@@ -308,12 +313,12 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         Ha = np.ascontiguousarray(_actual(xc[idx], H, dtype))
         D, S, _, ne = sweeper(idx, st, Ha, J > 1)
         nfev += ne
-        est, err, jb, tr = _extrapolate(D, S, Ha, st, eps_f, J, adaptive)
+        est, err, jb, tr = _extrapolate(D, S, Ha, st, eps_f, J, adaptive, quantum)
         steps = np.take_along_axis(Ha, jb[:, :1].T.astype(np.intp), axis=0)[0]
         keep("trunc", idx, tr)
         if keep_levels and adaptive and D.shape[2] == 1:
             keep("lv_D", idx, D[:, :, 0].T)
-            keep("lv_dD", idx, (rounding_sum(S[:, :, 0], st, eps_f) / Ha ** n).T)
+            keep("lv_dD", idx, (rounding_sum(S[:, :, 0], st, eps_f, quantum) / Ha ** n).T)
             keep("lv_H", idx, Ha.T)
         if J == 2 and not adaptive:
             keep("delta", idx, D[1] - D[0])
@@ -375,7 +380,7 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
                 Dl, Sl, Hl = [D[sel], D2[0]], [S[sel], S2[0]], [h[sel], H2[0]]
                 steps[sel] = H2[0]
             e1, e2, _, tr = _extrapolate(np.stack(Dl), np.stack(Sl), np.stack(Hl), st,
-                                         eps_f, 2, False)
+                                         eps_f, 2, False, quantum)
             est[sel], err[sel] = e1, _argument_rounding(
                 e2, e1, Sl[1], Hl[1][:, None], xr[idx[sel]], st, eps_f, 1.0)
             keep("delta", idx[sel], Dl[1] - Dl[0])

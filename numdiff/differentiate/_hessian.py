@@ -459,7 +459,7 @@ def _entry_errors(res, G, E, n, iu, ju, off, s, noise):
 
 
 def _retry_pairs_the_other_way(res, rows, sweeper, xf, own, base, s, rb, eps_f, dtype, f0,
-                               noise):
+                               noise, value_dtype=np.float64):
     """Pairs that failed along ``e_i + s e_j`` (f not finite on both sides of
     every step tried) get one more try along ``e_i - s e_j``: a domain that
     ends on opposite sides in the two variables leaves room that way."""
@@ -476,7 +476,7 @@ def _retry_pairs_the_other_way(res, rows, sweeper, xf, own, base, s, rb, eps_f, 
                      want_error=s.full_output,
                      bounds=None if rb is None else (rb[0][bad], rb[1][bad]),
                      eps_f=eps_f, dtype=dtype, f0_finite=np.isfinite(f0), noise_abs=noise,
-                     keep_levels=True)
+                     keep_levels=True, value_dtype=value_dtype)
     res.nfev += r2.nfev
     ok = ~r2.failed
     fixed = bad[ok]
@@ -536,9 +536,9 @@ def fd_hessian(s, vectorized=False, workers=None, diag_only=False, pairs=None):
         res = _engine.run(sweeper, xf[own], base, kind=s.method, n=2, order=s.order,
                           adaptive=s.adaptive, want_error=s.full_output, bounds=rb,
                           eps_f=eps_f, dtype=x.dtype, f0_finite=np.isfinite(f0),
-                          noise_abs=noise[0], keep_levels=True)
+                          noise_abs=noise[0], keep_levels=True, value_dtype=res_dtype)
         _retry_pairs_the_other_way(res, rows, sweeper, xf, own, base, s, rb, eps_f, x.dtype,
-                                   f0, noise[0])
+                                   f0, noise[0], res_dtype)
     res.nfev += 1 + extra
     G = res.value[:, 0]
     E = res.error[:, 0]
@@ -650,7 +650,7 @@ def fd_hvp(s, v, vectorized=False, workers=None):
         res = _engine.run(sweeper, flat[own], base, kind=s.method, n=2, order=s.order,
                           adaptive=s.adaptive, want_error=s.full_output, bounds=bounds,
                           eps_f=eps_f, dtype=x.dtype, f0_finite=np.isfinite(f0),
-                          noise_abs=sigma)
+                          noise_abs=sigma, value_dtype=res_dtype)
     res.nfev += 1 + extra
     G, E = res.value[:, 0], res.error[:, 0]
     Hu = 0.5 * (G[n + 1:] - G[:n] - G[n])

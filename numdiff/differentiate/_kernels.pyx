@@ -298,6 +298,8 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
     the chosen entry's finest is dropped and the choice is made again among
     the rest (a coarse run of steps near multiples of a period of ``f``
     agrees with itself by aliasing; finer steps see ``f`` more locally).
+    The error of an entry so chosen also covers the first choice being
+    right: at least their difference plus the first choice's error.
 
     ``ddr`` and ``ddc`` (both or neither NULL) are other rounding bounds
     for the reported error, statistical ones from a measured noise (a
@@ -330,14 +332,14 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
     cdef double dRr[MAX_LEVELS][MAX_EXTRAP + 1]
     cdef double E[MAX_LEVELS][MAX_EXTRAP + 1]     # error used for the choice
     cdef double TR[MAX_LEVELS][MAX_EXTRAP + 1]    # reported truncation part
-    cdef Py_ssize_t lo, jb, kb
+    cdef Py_ssize_t lo, jb, kb, j0, k0 = 0
     cdef bint conflict
     # W[k][m]: weight of level j - m in column k (the same for every j)
     cdef double W[MAX_EXTRAP + 1][MAX_EXTRAP + 1]
     cdef double Wd[MAX_EXTRAP + 2]
     cdef double pi, pc, unscaled
     cdef Py_ssize_t m
-    cdef double a, ak, t, t2, nt, t2r, tr_rep, e, best = INFINITY
+    cdef double a, ak, t, t2, nt, t2r, tr_rep, best = INFINITY
     cdef Py_ssize_t j, k
     cdef bint split = ddr != NULL
     est[0] = NAN
@@ -440,6 +442,7 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
     # their rounding is modelled and checked. Such a coarse entry is
     # dropped with every level up to it, and the choice is made again.
     lo = -1
+    j0 = -1
     while True:
         best = INFINITY
         jb = -1
@@ -452,6 +455,9 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
                     kb = k
         if jb < 0:
             break
+        if j0 < 0:
+            j0 = jb
+            k0 = kb
         conflict = False
         for k in range(0, kmax + 1):
             for j in range(k + 1, J):
@@ -466,6 +472,15 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
         jbest[0] = <int> jb
         kbest[0] = <int> kb
         trunc[0] = TR[jb][kb]
+        if jb != j0:
+            # overruled: which run is right cannot be told from the table
+            # (f quantised more coarsely than eps |f| agrees with itself at
+            # fine steps too), so the error also covers the overruled entry
+            # being right; the excess counts as truncation
+            a = fabs(R[jb][kb] - R[j0][k0]) + TR[j0][k0] + dRr[j0][k0] + ulp * fabs(R[j0][k0])
+            if a > err[0]:
+                trunc[0] += a - err[0]
+                err[0] = a
     if split and jbest[0] >= 0:
         # the chosen entry's two parts, scaled as its bound was
         j = jbest[0]
@@ -648,9 +663,10 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
         return D, NAN, h, nfev, S
     if levels > 64:
         return nfev
-    # the values' absolute quantum (subnormals), as engine.rounding_sum
+    # the values' absolute quantum (subnormals), as engine.rounding_sum; x
+    # is float64 here, so eps is float32's only where f's values are float32
     quantum = 1.401298464324817e-45 if eps >= 1.1920928955078125e-07 else (
-        eps * 2.2250738585072014e-308)
+        4.9406564584124654e-324)
     wsum = fabs(w0)
     for j in range(weights.shape[0]):
         wsum += fabs(weights[j])

@@ -179,7 +179,8 @@ def group_directions(s, groups, vectorized, workers, check_rows=None):
             bounds = (flat[own] - dn, flat[own] + up)
         res = _engine.run(sweeper, flat[own], base, kind=s.method, n=1, order=s.order,
                           adaptive=s.adaptive, want_error=s.full_output, bounds=bounds,
-                          eps_f=eps_f, dtype=x.dtype, f0_finite=np.isfinite(f0))
+                          eps_f=eps_f, dtype=x.dtype, f0_finite=np.isfinite(f0),
+                          value_dtype=res_dtype)
         sigma, extra = np.full(m, np.nan), 0
         if s.full_output:
             # the measured noise of every output (terms that cancel make it
