@@ -188,3 +188,16 @@ def test_an_output_not_finite_at_x_does_not_change_the_others_steps(log_level, x
     np.testing.assert_array_equal(J[0], g)
     np.testing.assert_array_equal(info_j.step, info_g.step)
     assert np.isnan(J[1]).all()
+
+
+@pytest.mark.parametrize("w, x", [(24943.59683502257, 1.2866774797439575),
+                                  (4810.765019008995, 2.3523809909820557),
+                                  (3760.9153920343965, 0.8542826175689697)])
+def test_float32_oscillation_resolved_below_an_aliased_default_step(w, x):
+    # float32 sin(w x): the default step spans many periods and the rounding
+    # of w x makes the finer quotients noisy; three that agree within a
+    # tenth are a value, not noise, and beat the aliased first step
+    x = np.float32(x)
+    t = float(np.float32(w)) * np.cos(float(np.float32(w)) * float(x))
+    v, info = nd.derivative(lambda x: np.sin(np.float32(w) * x), x, full_output=True)
+    assert abs(float(v) - t) <= min(info.error, 0.02 * abs(t))
