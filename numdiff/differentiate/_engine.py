@@ -531,9 +531,7 @@ class _PairLog:
       the rounding) takes the step whose quotient agrees with both
       neighbours' (to a tenth and a quarter, after a change of at most half
       the values or steady growth: a value at the end of a resolved front),
-      the best such (or three quotients within a tenth of each other,
-      after any changes: float32 sin(w x) resolved below its aliased
-      default step); where none does, the first step, which is the least
+      the best such; where none does, the first step, which is the least
       noisy (noise grows ``R**n`` per probe), unless its quotient is not
       finite or the quotients grew by a power law (each growth within 1.5
       times the one before, one sign) and then by less and less: a pole or
@@ -592,12 +590,10 @@ class _PairLog:
         with np.errstate(divide="ignore", invalid="ignore"):
             rel = np.where(scale > 0, diff / scale, np.inf)
         score = np.maximum(rel, self.last_rel[r])
-        # (after values that meant something or grew steadily with one sign,
-        # or three quotients within a tenth: not a chance agreement of noisy
-        # quotients, whose noise grows R**n per probe)
-        mid = valid & (score < self.agree[r]) & ((
-            (self.last_rel[r] <= 0.1) & (rel <= 0.25)
-            & (self.steady_before[r] | (self.prior_rel[r] <= 0.5))) | (score <= 0.1))
+        # (after values that meant something or grew steadily with one sign:
+        # not a chance agreement of noisy quotients)
+        mid = (valid & (self.last_rel[r] <= 0.1) & (rel <= 0.25) & (score < self.agree[r])
+               & (self.steady_before[r] | (self.prior_rel[r] <= 0.5)))
         if mid.any():
             rm = r[mid]
             self.agree[rm] = score[mid]
