@@ -434,9 +434,10 @@ cdef void _richardson_one(const double* d, const double* dd, Py_ssize_t J,
             TR[j][k] = safety * tr_rep
     # The entry with the least error, unless an entry made of finer levels
     # only disagrees with it by more than ALIAS_FACTOR times both errors
-    # added (noise alone reached 2.7 times in 720 noisy tables; the 10
+    # added (noise alone reached 2.7 times in 720 noisy tables; of the
     # aliased sin(w x) tables that fooled the choice in 1200, all but two
-    # reach 5.8 times and more): steps that are multiples of
+    # reach 5.8 times and more, those two 1.4 and 2.2): steps that are
+    # multiples of
     # a period of f (sin(w x) with w h near 2 pi m, doubling with h) agree
     # with each other by aliasing, while finer steps see f more locally and
     # their rounding is modelled and checked. Such a coarse entry is
