@@ -497,7 +497,7 @@ def _run_coordinates(s, scalar_out, vectorized, workers):
         sigma, extra = (_measured_noise(s, x, f0, vectorized, mapfn) if s.full_output
                         else (None, 0))
         if initial is None and xc.size > 1 and xc.size * f0.size > BLOCK_ELEMENTS:
-            res = _run_blocks(sweeper, xc, step, s, eps_f, x.dtype, f0, sigma, res_dtype)
+            res = _run_blocks(sweeper, xc, step, s, eps_f, x.dtype, res_dtype, f0, sigma)
         else:
             res = _engine.run(sweeper, xc, step, kind=s.method, n=1, order=s.order,
                               adaptive=s.adaptive, want_error=s.full_output,
@@ -567,7 +567,7 @@ def _raise_to_noise(res, s, sigma):
 BLOCK_ELEMENTS = 1 << 16
 
 
-def _run_blocks(sweeper, xc, step, s, eps_f, dtype, f0, sigma=None, value_dtype=np.float64):
+def _run_blocks(sweeper, xc, step, s, eps_f, dtype, value_dtype, f0, sigma=None):
     """``_engine.run`` over blocks of variables, into preallocated results."""
     N, m = xc.size, f0.size
     block = max(1, BLOCK_ELEMENTS // m)
@@ -787,7 +787,8 @@ def _scalar_fast_path(f, x, n, method, order, step, adaptive, bounds, args, kwar
         top = hmid * ADAPTIVE_RATIO ** (ADAPTIVE_LEVELS // 2 - 1)
         params = (st.nonzero_offsets, st.nonzero_weights, st.w0, st.curvature_weights,
                   st.curvature_w0, st.curvature_order or 0, n, order, st.exponent_step,
-                  st.error_constant, float(comb(n + order, order)), h_def, _EPS64)
+                  st.error_constant, float(comb(n + order, order)), h_def, _EPS64,
+                  _engine.rounding_quantum(np.float64) * st.abs_weight_sum)
         cached = _FAST[(kind, n, order)] = (params, top)
     params, top = cached
     if 8.0 * math.ulp(x) > params[11]:

@@ -199,7 +199,7 @@ def _extrapolate(D, S, H, stencil, eps_f, J, adaptive, quantum):
 
 def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         eps_f, dtype, f0_finite, initial=None, scale=None, noise_abs=None, resume=None,
-        keep_levels=False, rounding_x=None, value_dtype=np.float64):
+        value_dtype, keep_levels=False, rounding_x=None):
     """Differentiate ``N`` coordinates; see the module docstring.
 
     Parameters
@@ -237,7 +237,7 @@ def run(sweeper, xc, base_step, *, kind, n, order, adaptive, want_error, bounds,
         (``_argument_rounding``) where it is not ``xc``: a directional
         derivative differentiates in ``t`` about ``t = 0`` while ``f`` rounds
         ``x + t v``. ``None`` means ``xc``.
-    value_dtype : dtype, optional
+    value_dtype : dtype
         The dtype of ``f``'s values, whose spacing at zero is added to the
         rounding of every value (``rounding_sum``).
     """

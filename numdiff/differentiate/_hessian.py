@@ -459,7 +459,7 @@ def _entry_errors(res, G, E, n, iu, ju, off, s, noise):
 
 
 def _retry_pairs_the_other_way(res, rows, sweeper, xf, own, base, s, rb, eps_f, dtype, f0,
-                               noise, value_dtype=np.float64):
+                               noise, value_dtype):
     """Pairs that failed along ``e_i + s e_j`` (f not finite on both sides of
     every step tried) get one more try along ``e_i - s e_j``: a domain that
     ends on opposite sides in the two variables leaves room that way."""

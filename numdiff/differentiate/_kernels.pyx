@@ -604,11 +604,15 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
                       const double[::1] offsets, const double[::1] weights, double w0,
                       const double[::1] qweights, double q0, int qorder,
                       int nderiv, int order, int estep, double error_constant,
-                      double binom, double h_default, double eps, bint adaptive,
+                      double binom, double h_default, double eps, double quantum_sum,
+                      bint adaptive,
                       int levels, double ratio, int kmax, double h_top, double safety,
                       double down_factor, double up_factor, double qratio):
     """Scalar derivative at a float64 point, or the evaluations spent
     before falling back (an int).
+
+    ``quantum_sum`` is the values' absolute quantum times the stencil's
+    absolute weight sum (the constant part of ``engine.rounding_sum``).
 
     Returns ``(value, error, step, nfev, S)``; ``error`` is ``nan`` unless
     ``adaptive``; ``S`` is the rounding sum ``sum |w_k f_k|`` at ``step``.
@@ -620,7 +624,7 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
     cdef double dDj[64]
     cdef double Hj[64]
     cdef double Sj[64]
-    cdef double est, err, tr, ri, rc, quantum, wsum
+    cdef double est, err, tr, ri, rc
     cdef int jb, kb, j
     nfev += 1
     if not _call_float(func, x, args, kwargs, has_kw, &f0):
@@ -664,19 +668,12 @@ def scalar_derivative(object func, double x, tuple args, dict kwargs,
         return D, NAN, h, nfev, S
     if levels > 64:
         return nfev
-    # the values' absolute quantum (subnormals), as engine.rounding_sum; x
-    # is float64 here, so eps is float32's only where f's values are float32
-    quantum = 1.401298464324817e-45 if eps >= 1.1920928955078125e-07 else (
-        4.9406564584124654e-324)
-    wsum = fabs(w0)
-    for j in range(weights.shape[0]):
-        wsum += fabs(weights[j])
     for j in range(levels):
         Hj[j] = _actual_step(x, h_top * pow(ratio, -j))
         if not _stencil_at(func, x, Hj[j], args, kwargs, has_kw, offsets, weights, w0,
                            f0, None, 0.0, nderiv, &Dj[j], &S, &Q, &nfev):
             return nfev
-        dDj[j] = (eps * S + quantum * wsum) / pow(Hj[j], nderiv)
+        dDj[j] = (eps * S + quantum_sum) / pow(Hj[j], nderiv)
         Sj[j] = S
     _richardson_one(Dj, dDj, levels, 1, ratio, order, estep, kmax, safety,
                     2.220446049250313e-16, NULL, NULL, True, INFINITY, &est, &err, &jb, &kb,
