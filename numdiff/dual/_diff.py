@@ -193,7 +193,11 @@ def _jac_chunks(f, x, args, kwargs, chunk_size, scalar_out):
         # one pass seeded with the identity, compiled; other results fall through
         tag = new_tag()
         J, y = _one_pass(f, x, args, kwargs, tag)
-        if J is not None and (not scalar_out or y == ()):
+        if J is not None:
+            # y is the output's shape; a scalar f may return a size-1 array
+            if scalar_out:
+                _scalar_shape(y)
+                return J.reshape(N), (), 1, N
             return J, y, 1, N
         shp, J = _chunk_partials(y, tag, N, scalar_out, _dtype(x))
         return J, shp, 1, N
@@ -228,11 +232,16 @@ def _chunk_partials(y, tag, k, scalar_out, dtype):
     """The output shape of one evaluation and its partials for ``tag``."""
     shp = _out_shape(y)
     if scalar_out:
-        if math.prod(shp) != 1:
-            raise ValueError("f must return a scalar (a float, a 0-d array or a "
-                             f"size-1 array); it returned shape {shp}")
-        shp = ()
+        shp = _scalar_shape(shp)
     return shp, _partials_of(y, tag, shp, k, dtype)
+
+
+def _scalar_shape(shp):
+    """``()`` for the output shape of a scalar ``f``; raises for any other."""
+    if math.prod(shp) != 1:
+        raise ValueError("f must return a scalar (a float, a 0-d array or a "
+                         f"size-1 array); it returned shape {shp}")
+    return ()
 
 
 def gradient(f, x, args=(), kwargs=None, full_output=False, chunk_size=None, order=2):
