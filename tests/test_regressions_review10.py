@@ -30,3 +30,19 @@ def test_minimize_with_dual_gradients_of_a_size_one_output(method):
 def test_dual_gradient_still_refuses_a_vector_output():
     with pytest.raises(ValueError, match="scalar"):
         nd.gradient(lambda x: x ** 2, np.ones(2), method="dual")
+
+
+@pytest.mark.parametrize("x", [2.0, np.array(2.0)])
+def test_complex_jacobian_at_a_scalar_x(x):
+    # the compiled loop was handed x as shape (1,): f returned (1,) against ()
+    j = nd.jacobian(np.sin, x, method="complex")
+    assert np.shape(j) == () and abs(j - np.cos(2.0)) <= 1e-15
+    j2 = nd.jacobian(lambda t: np.stack([t, t ** 2]), x, method="complex")
+    np.testing.assert_allclose(j2, [1.0, 4.0], rtol=1e-15)
+
+
+@pytest.mark.parametrize("kw", [{"method": "complex"}, {"grad": lambda t: 3 * t ** 2},
+                                {"method": "central"}, {"method": "dual"}])
+def test_hessian_at_a_scalar_x_is_a_numpy_scalar(kw):
+    h = nd.hessian(lambda t: t ** 3, 2.0, **kw)
+    assert isinstance(h, np.floating) and abs(h - 12.0) <= 1e-6

@@ -376,7 +376,7 @@ def coordinates(s, scalar_out, vectorized, mapper, check_bool):
         else:
             # the compiled loop; the result dtype follows f at the first point
             _kernels.complex_sweep(s.f, s.args, s.kwargs,
-                                   np.ascontiguousarray(x.astype(cdt)), h, scalar_out,
+                                   x.astype(cdt, order="C"), h, scalar_out,
                                    tuple(out_shape), D, R)
             res_dtype = np.dtype(np.float32) if cdt == np.complex64 else np.dtype(np.float64)
     D /= h[:, None]

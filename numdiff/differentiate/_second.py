@@ -310,6 +310,8 @@ def hessian(f, x, *, method="central", order=2, step=None, adaptive=False, bound
         raise ValueError(f"grad must return an array of x's shape {tuple(xs)}; the "
                          f"Jacobian of grad has shape {np.shape(J)}")
     H, E = _symmetrise(J, tuple(xs), None if info is None else info.error)
+    if np.ndim(H) == 0:
+        H = np.asarray(H)[()]        # a scalar x: a numpy scalar, like the others
     if info is None:
         return H
     nfev = info.nfev
