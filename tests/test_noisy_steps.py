@@ -109,6 +109,23 @@ def test_short_scales_are_still_resolved(f, x, truth, rtol):
     assert abs(nd.derivative(f, x) - t) <= rtol * abs(t)
 
 
+def test_tight_agreement_after_aliased_steps_is_a_value():
+    order = 6
+    # f = 2 sin(w a / 2) cos(w (s - a / 2)) near its peak: f' = 0.13 while
+    # f'' = 6e8. The default order-6 step spans 200 radians; the shrinking
+    # passes aliased quotients (changes of 100%) and then three quotients that
+    # agree to 3e-5, which the noise guard took for a chance agreement: it
+    # went back to the default step's -1.3e-4 with an error bound of 3e-9
+    w, x, a = 20866.82150253643, 2.013415299001645, 4.026830597659019
+
+    def f(s):
+        return np.sin(w * s) + np.sin(w * (a - s))
+    truth = w * np.cos(w * x) - w * np.cos(w * (a - x))
+    d, info = nd.derivative(f, x, order=order, full_output=True)
+    assert abs(d - truth) <= 1e-4 * abs(truth)
+    assert abs(d - truth) <= info.error
+
+
 @pytest.mark.parametrize("f, x, method, truth, rtol", [
     # a singularity 1e-12 away, followed by forward steps down to x's spacing
     (lambda x: 1 / x, np.float32(1e-12), "forward", lambda x: -1 / x ** 2, 0.1),

@@ -496,6 +496,10 @@ MAX_DOWN_PROBES = 12
 #: the step makes quotients jump by as much as themselves and as ``f``.
 NOISE_MAX_REL = 1e-5
 NOISE_REL_CHANGE = 0.25
+#: three successive quotients within this of each other (relative) are a value
+#: whatever came before (aliased coarse steps); noise agrees so closely twice
+#: in a row about once in a million
+AGREE_TIGHT = 1e-3
 
 
 class _PairLog:
@@ -593,7 +597,7 @@ class _PairLog:
         # (after values that meant something or grew steadily with one sign:
         # not a chance agreement of noisy quotients)
         mid = (valid & (self.last_rel[r] <= 0.1) & (rel <= 0.25) & (score < self.agree[r])
-               & (self.steady_before[r] | (self.prior_rel[r] <= 0.5)))
+               & (self.steady_before[r] | (self.prior_rel[r] <= 0.5) | (score <= AGREE_TIGHT)))
         if mid.any():
             rm = r[mid]
             self.agree[rm] = score[mid]
