@@ -109,6 +109,9 @@ def check_step(step, x):
     """``None`` or a positive finite float/array broadcastable to ``x``."""
     if step is None:
         return None
+    if isinstance(step, (bool, np.bool_)) or np.asarray(step).dtype.kind == "b":
+        raise TypeError("step must be None, a positive float or an array of positive "
+                        "floats broadcastable to x; got a boolean")
     try:
         arr = np.asarray(step, dtype=np.float64)
     except (TypeError, ValueError):
@@ -133,6 +136,9 @@ def check_bounds(bounds, x):
                          "broadcastable to x (use -inf/inf for no bound)")
     out = []
     for name, b in zip(("lower bound", "upper bound"), bounds):
+        if b is None:
+            raise ValueError(f"bounds: the {name} is None; use -np.inf or np.inf for "
+                             "no bound")
         try:
             arr = np.asarray(b, dtype=np.float64)
             arr = np.broadcast_to(arr, x.shape)
@@ -144,8 +150,9 @@ def check_bounds(bounds, x):
         out.append(np.array(arr))
     lb, ub = out
     if np.any(lb >= ub):
-        raise ValueError("bounds must satisfy lb < ub elementwise (a fixed variable "
-                         "has no derivative to estimate)")
+        raise ValueError("bounds must be a pair (lb, ub) with lb < ub elementwise (a "
+                         "fixed variable has no derivative to estimate); SciPy-style "
+                         "[(lo, hi), ...] pairs per variable are not accepted")
     if np.any(x < lb) or np.any(x > ub):
         raise ValueError("x is outside bounds: every element must satisfy lb <= x <= ub")
     if np.all(np.isinf(lb)) and np.all(np.isinf(ub)):

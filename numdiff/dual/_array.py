@@ -19,7 +19,8 @@ import itertools
 
 import numpy as np
 
-from ._rules import BINARY, COMPARISONS, UNARY
+from . import _rules
+from ._rules import BINARY, COMPARISONS, INF_PRONE, UNARY
 from ._scalar import Dual as CDual
 from ._scalar import _LOST as _LOST_MESSAGE
 from ._scalar import _convert, _set_python_factory
@@ -60,8 +61,21 @@ def _mul_partials(d, p):
             return p
         if d == -1.0:
             return -p
+        if d == np.inf or d == -np.inf:
+            return _inf_times(np.float64(d), p)
         return d * p
-    return _expand(d) * p
+    e = _expand(d)
+    if type(e) is np.ndarray and e.dtype.kind == "f" and np.isinf(e).any():
+        return _inf_times(e, p)
+    return e * p
+
+
+def _inf_times(e, p):
+    """``e * p`` where ``e`` has infinite entries (sqrt at 0): a variable the
+    input does not depend on (partial 0) keeps the partial 0, not ``inf * 0
+    = nan``."""
+    with np.errstate(invalid="ignore"):
+        return np.where(np.equal(p, 0), 0.0, e * p)
 
 
 def _expand(d):
@@ -237,6 +251,10 @@ def _generic_ufunc(self, ufunc, method, inputs, kwargs):
             return _no_rule(ufunc)
         a, b = inputs
         a_on, b_on = _tag(a) == top, _tag(b) == top
+        if a_on and ufunc is _rules._ZETA:
+            raise TypeError("scipy.special.zeta(s, q) has no derivative in s on dual "
+                            "numbers (only in q); differentiate it in s with "
+                            "method='central' or method='complex'")
         av = a.value if a_on else a
         bv = b.value if b_on else b
         y = ufunc(av, bv, **kwargs)
@@ -808,4 +826,4 @@ def _plain(a):
 DUALS = (_DualBase, CDual)
 _set_python_factory(lambda value, partials, tag: DualScalar(value, partials, tag))
 _register_core(_generic_ufunc, _generic_function, _generic_reshape, _make, DualArray,
-               DualScalar, UNARY)
+               DualScalar, UNARY, INF_PRONE, _mul_partials)

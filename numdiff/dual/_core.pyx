@@ -33,6 +33,10 @@ cdef object _make_py = None            # (value, partials, tag) -> dual
 cdef object _array_type = None
 cdef object _scalar_type = None
 cdef dict _unary = {}
+# ufuncs whose derivative is infinite at finite points (sqrt at 0): their
+# products go through _array's _mul_partials, which keeps a zero partial 0
+cdef object _inf_prone = frozenset()
+cdef object _mul_partials_py = None
 cdef dict _binary_codes = {}
 cdef object _np_sum = np.sum
 cdef object _np_add = np.add
@@ -54,10 +58,12 @@ cdef object _all = slice(None)
 
 
 def _register(generic_ufunc, generic_function, generic_reshape, make_py, array_type,
-              scalar_type, unary):
+              scalar_type, unary, inf_prone, mul_partials):
     """Connect the compiled dispatch to the Python implementation."""
     global _generic_ufunc, _generic_function, _generic_reshape, _make_py, _array_type
-    global _scalar_type, _unary, _binary_codes
+    global _scalar_type, _unary, _binary_codes, _inf_prone, _mul_partials_py
+    _inf_prone = frozenset(inf_prone)
+    _mul_partials_py = mul_partials
     _generic_ufunc = generic_ufunc
     _generic_reshape = generic_reshape
     _generic_function = generic_function
@@ -316,6 +322,8 @@ cdef object _unary_call(DualCore a, object ufunc):
     av = a.value
     y = ufunc(av)
     d = rule(av, y)
+    if ufunc in _inf_prone:
+        return _mk(y, _mul_partials_py(d, a.partials), a.tag)
     if _number(d):
         if d == 1.0:
             return _mk(y, a.partials, a.tag)

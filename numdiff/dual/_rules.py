@@ -14,6 +14,14 @@ LN2 = np.log(2.0)
 LN10 = np.log(10.0)
 
 
+def _sech2(x):
+    # tanh' as 1 / cosh**2, not 1 - tanh**2 (which cancels to nothing in the
+    # tails); an overflowing cosh gives the right 0
+    with np.errstate(over="ignore"):
+        c = np.cosh(x)
+        return 1.0 / (c * c)
+
+
 def _sign0(x):
     # abs'(0) = 0: the midpoint of the subgradient [-1, 1]
     return np.sign(x)
@@ -30,7 +38,7 @@ UNARY = {
     np.arctan: lambda x, y: 1.0 / (1.0 + x * x),
     np.sinh: lambda x, y: np.cosh(x),
     np.cosh: lambda x, y: np.sinh(x),
-    np.tanh: lambda x, y: 1.0 - y * y,
+    np.tanh: lambda x, y: _sech2(x),
     np.arcsinh: lambda x, y: 1.0 / np.sqrt(x * x + 1.0),
     np.arccosh: lambda x, y: 1.0 / np.sqrt(x * x - 1.0),
     np.arctanh: lambda x, y: 1.0 / (1.0 - x * x),
@@ -103,6 +111,12 @@ for _f in (np.log, np.log2, np.log10, np.log1p, np.sqrt, np.arcsin, np.arccos,
            np.arccosh, np.arctanh):
     UNARY[_f] = _domain(UNARY[_f])
 
+#: Unary ufuncs whose derivative is infinite at finite points (sqrt at 0):
+#: a variable their input does not depend on keeps the partial 0 there
+#: (documented), not inf * 0 = nan.
+INF_PRONE = {np.log, np.log2, np.log10, np.log1p, np.sqrt, np.cbrt, np.arcsin, np.arccos,
+             np.arccosh, np.arctanh, np.reciprocal}
+
 #: Comparisons act on values and return plain booleans (documented).
 COMPARISONS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal,
                np.not_equal, np.isfinite, np.isnan, np.isinf, np.signbit,
@@ -133,8 +147,9 @@ def _special_rules():
     UNARY.update({
         sp.erf: lambda x, y: c * np.exp(-x * x),
         sp.erfc: lambda x, y: -c * np.exp(-x * x),
-        sp.expit: lambda x, y: y * (1.0 - y),
-        sp.log_expit: lambda x, y: 1.0 - sp.expit(x),
+        # expit(x) expit(-x), not y (1 - y) (which cancels for large x)
+        sp.expit: lambda x, y: y * sp.expit(-x),
+        sp.log_expit: lambda x, y: sp.expit(-x),
         sp.gammaln: lambda x, y: sp.digamma(x),
         sp.gamma: lambda x, y: y * sp.digamma(x),
         sp.logit: lambda x, y: 1.0 / (x * (1.0 - x)),
@@ -148,11 +163,13 @@ def _special_rules():
         sp.i1: lambda x, y: np.where(np.equal(x, 0), 0.5, sp.i0(x) - y / np.where(
             np.equal(x, 0), 1.0, x)),
     })
+    INF_PRONE.add(sp.logit)
     BINARY[sp.xlogy] = lambda a, b, y: (np.log(b), a / b)
     if _ZETA is not None:
         # trigamma as the Hurwitz zeta ufunc, so that it is differentiable again
         UNARY[sp.digamma] = lambda x, y: _ZETA(2.0, x)
-        # Hurwitz zeta(s, q): differentiated in q; d/ds is not available (nan)
+        # Hurwitz zeta(s, q): differentiated in q; a dual s raises TypeError
+        # in the dispatcher (the first partial here is never used)
         BINARY[_ZETA] = lambda a, b, y: (
             np.full_like(np.asarray(_plain_value(y), float), np.nan),
             -a * _ZETA(a + 1.0, b))

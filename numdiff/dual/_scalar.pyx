@@ -23,7 +23,7 @@ cimport numpy as cnp
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.string cimport memcpy
 from libc.math cimport (sin, cos, tan, exp, log, sqrt, tanh, sinh, cosh, atan, asin,
-                        acos, log1p, expm1, fabs, pow, isfinite, copysign)
+                        acos, log1p, expm1, fabs, pow, isfinite, isinf, copysign)
 
 cnp.import_array()
 
@@ -182,8 +182,11 @@ cdef class Dual:
             a = v          # outside the real domain: the derivative is nan too
         cdef Dual out = _new(v, self.k, self.tag)
         cdef Py_ssize_t i
+        cdef bint inf = isinf(a)
         for i in range(self.k):
-            out.p[i] = a * self.p[i]
+            # an infinite derivative (sqrt at 0) leaves a variable the input
+            # does not depend on (partial 0) at 0, not at inf * 0 = nan
+            out.p[i] = 0.0 if inf and self.p[i] == 0.0 else a * self.p[i]
         return out
 
     # ----------------------------------------------------- arithmetic
@@ -277,8 +280,9 @@ cdef class Dual:
                 # sqrt'(0) = inf (documented)
                 return self._with(y, 0.5 / y)
             if name == "tanh":
-                y = tanh(x)
-                return self._with(y, 1.0 - y * y)
+                # 1 / cosh**2: 1 - tanh**2 cancels to nothing in the tails
+                d = cosh(x)
+                return self._with(tanh(x), 1.0 / (d * d))
             if name == "tan":
                 y = tan(x)
                 return self._with(y, 1.0 + y * y)
