@@ -534,8 +534,9 @@ class _PairLog:
     * One that ended otherwise (out of steps or probes, or stopped far above
       the rounding) takes the step whose quotient agrees with both
       neighbours' (to a tenth and a quarter, after a change of at most half
-      the values or steady growth: a value at the end of a resolved front),
-      the best such; where none does, the first step, which is the least
+      the values or steady growth: a value at the end of a resolved front;
+      or to ``AGREE_TIGHT`` whatever came before: a value after aliased
+      coarse steps), the best such; where none does, the first step, which is the least
       noisy (noise grows ``R**n`` per probe), unless its quotient is not
       finite or the quotients grew by a power law (each growth within 1.5
       times the one before, one sign) and then by less and less: a pole or
