@@ -109,14 +109,15 @@ def check_step(step, x):
     """``None`` or a positive finite float/array broadcastable to ``x``."""
     if step is None:
         return None
-    if isinstance(step, (bool, np.bool_)) or np.asarray(step).dtype.kind == "b":
-        raise TypeError("step must be None, a positive float or an array of positive "
-                        "floats broadcastable to x; got a boolean")
+    what = ("step must be None, a positive float or an array of positive floats "
+            "broadcastable to x; got ")
     try:
-        arr = np.asarray(step, dtype=np.float64)
+        given = np.asarray(step)
+        arr = given.astype(np.float64)
     except (TypeError, ValueError):
-        raise TypeError("step must be None, a positive float or an array of positive "
-                        f"floats broadcastable to x; got {type(step).__name__}") from None
+        raise TypeError(what + type(step).__name__) from None
+    if given.dtype.kind == "b":
+        raise TypeError(what + "a boolean")
     try:
         arr = np.broadcast_to(arr, x.shape)
     except ValueError:

@@ -19,7 +19,6 @@ import itertools
 
 import numpy as np
 
-from . import _rules
 from ._rules import BINARY, COMPARISONS, INF_PRONE, UNARY
 from ._scalar import Dual as CDual
 from ._scalar import _LOST as _LOST_MESSAGE
@@ -251,10 +250,6 @@ def _generic_ufunc(self, ufunc, method, inputs, kwargs):
             return _no_rule(ufunc)
         a, b = inputs
         a_on, b_on = _tag(a) == top, _tag(b) == top
-        if a_on and ufunc is _rules._ZETA:
-            raise TypeError("scipy.special.zeta(s, q) has no derivative in s on dual "
-                            "numbers (only in q); differentiate it in s with "
-                            "method='central' or method='complex'")
         av = a.value if a_on else a
         bv = b.value if b_on else b
         y = ufunc(av, bv, **kwargs)
@@ -271,6 +266,13 @@ def _generic_ufunc(self, ufunc, method, inputs, kwargs):
             db = 0.0
         else:
             da, db = rule(av, bv, y)
+        # a rule without a partial for one argument (None) differentiates in
+        # the other one only
+        for on, d, which in ((a_on, da, "first"), (b_on, db, "second")):
+            if on and d is None:
+                raise TypeError(f"{ufunc.__name__.lstrip('_')}: no derivative in its "
+                                f"{which} argument on dual numbers; differentiate in it "
+                                "with method='central' or method='complex'")
         if a_on and b_on:
             ys = _shape(y)
             p = (_bcast(_mul_partials(da, a.partials), ys)

@@ -126,12 +126,6 @@ COMPARISONS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal,
 _ZETA = None
 
 
-def _plain_value(y):
-    while hasattr(y, "partials"):
-        y = y.value
-    return y
-
-
 def _special_rules():
     """scipy.special ufuncs with simple derivatives, where scipy is present."""
     try:
@@ -168,11 +162,9 @@ def _special_rules():
     if _ZETA is not None:
         # trigamma as the Hurwitz zeta ufunc, so that it is differentiable again
         UNARY[sp.digamma] = lambda x, y: _ZETA(2.0, x)
-        # Hurwitz zeta(s, q): differentiated in q; a dual s raises TypeError
-        # in the dispatcher (the first partial here is never used)
-        BINARY[_ZETA] = lambda a, b, y: (
-            np.full_like(np.asarray(_plain_value(y), float), np.nan),
-            -a * _ZETA(a + 1.0, b))
+        # Hurwitz zeta(s, q): differentiated in q only (None: a dual s raises
+        # TypeError in the dispatcher)
+        BINARY[_ZETA] = lambda a, b, y: (None, -a * _ZETA(a + 1.0, b))
 
 
 _special_rules()
